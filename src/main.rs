@@ -1,0 +1,7 @@
+//! The `deckgen` command line.
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    deckgen::cli::main()
+}

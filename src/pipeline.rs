@@ -1,0 +1,501 @@
+//! The build: plan every slide against the base package, then process pictures and write
+//! the package slide by slide.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::diag::{Diagnostic, Location, nearest};
+use crate::imaging::{self, Encoded, ImageInfo, PixelBox};
+use crate::layout::{self, Rect};
+use crate::pptx::base::{BaseError, builtin_names};
+use crate::pptx::{BasePackage, Content, DocProps, Layout, Package, PlaceholderRef, WriteError};
+use crate::spec::{Picture, Slide, Source, Spec, ViewRef};
+
+/// Space between the cells of a picture grid: 0.2 in.
+const GRID_GAP: layout::Emu = 182_880;
+
+/// The creation time written when `SOURCE_DATE_EPOCH` is not set: 1980-01-01T00:00:00Z, the
+/// same instant the zip entries carry.
+const FIXED_TIMESTAMP: i64 = 315_532_800;
+
+/// Why a build or check failed: every problem found, and whether the input was at fault.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildError {
+    /// True when the spec or its inputs are wrong (exit 2); false for failures while
+    /// building (exit 1).
+    pub bad_input: bool,
+    /// The problems.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl BuildError {
+    fn input(diagnostics: Vec<Diagnostic>) -> BuildError {
+        BuildError {
+            bad_input: true,
+            diagnostics,
+        }
+    }
+
+    fn failure(diagnostics: Vec<Diagnostic>) -> BuildError {
+        BuildError {
+            bad_input: false,
+            diagnostics,
+        }
+    }
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let lines: Vec<String> = self.diagnostics.iter().map(ToString::to_string).collect();
+        write!(f, "{}", lines.join("\n"))
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+/// Where one picture's pixels come from, once checked.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PictureSource {
+    /// A local image with its header read and its crop resolved.
+    File {
+        path: PathBuf,
+        info: ImageInfo,
+        region: PixelBox,
+    },
+    /// A Tableau view, rendered at build time.
+    View(ViewRef),
+}
+
+/// One picture of a planned slide.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedPicture<'s> {
+    /// The spec's picture.
+    pub picture: &'s Picture,
+    /// Where its pixels come from.
+    pub source: PictureSource,
+    /// Alt text.
+    pub alt: String,
+    /// The area it is fitted into.
+    pub area: Rect,
+}
+
+/// One slide, checked against its layout.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedSlide<'s> {
+    /// The spec's slide.
+    pub slide: &'s Slide,
+    /// Index into the base package's layouts.
+    pub layout: usize,
+    /// Its pictures, in order.
+    pub pictures: Vec<PlannedPicture<'s>>,
+}
+
+/// Everything a build needs, checked before a byte is written.
+#[derive(Debug, Clone)]
+pub struct Plan<'s> {
+    /// The base package the slides sit on.
+    pub base: BasePackage,
+    /// The slides.
+    pub slides: Vec<PlannedSlide<'s>>,
+}
+
+impl Plan<'_> {
+    /// Number of pictures in the deck.
+    pub fn picture_count(&self) -> usize {
+        self.slides.iter().map(|s| s.pictures.len()).sum()
+    }
+}
+
+/// The layout a slide gets when its spec names none.
+fn default_layout(pictures: usize) -> &'static str {
+    match pictures {
+        0 => "section",
+        1 => "image",
+        2 => "two-up",
+        _ => "grid",
+    }
+}
+
+fn display_path(spec: &Spec, path: &Path) -> String {
+    path.strip_prefix(&spec.base_dir)
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
+
+/// Collects problems, each tagged as bad input or build failure.
+struct Problems<'s> {
+    spec: &'s Spec,
+    input: Vec<Diagnostic>,
+    failures: Vec<Diagnostic>,
+}
+
+impl Problems<'_> {
+    fn at(&self, line: usize) -> Location {
+        Location::new(&self.spec.path, line, 1)
+    }
+}
+
+/// Checks every slide of `spec` against its layout and every local image against its crop.
+pub fn plan(spec: &Spec) -> Result<Plan<'_>, BuildError> {
+    let base = BasePackage::builtin(&spec.deck.template, spec.deck.size).map_err(|err| {
+        let diag = Diagnostic::new(format!("{err} (in {})", spec.path.display()));
+        let diag = match &err {
+            BaseError::UnknownTemplate { name, known } => {
+                let hint = if name.ends_with(".pptx") || name.ends_with(".potx") {
+                    "this version builds on its built-in looks only; use `template: default`"
+                        .to_string()
+                } else {
+                    format!("built-in templates: {}", known.join(", "))
+                };
+                diag.hint(hint)
+            }
+            _ => diag,
+        };
+        BuildError::input(vec![diag])
+    })?;
+
+    let mut problems = Problems {
+        spec,
+        input: Vec::new(),
+        failures: Vec::new(),
+    };
+    let slides: Vec<PlannedSlide> = spec
+        .slides
+        .iter()
+        .filter_map(|slide| plan_slide(slide, &base, &mut problems))
+        .collect();
+
+    if !problems.input.is_empty() {
+        problems.input.extend(problems.failures);
+        return Err(BuildError::input(problems.input));
+    }
+    if !problems.failures.is_empty() {
+        return Err(BuildError::failure(problems.failures));
+    }
+    Ok(Plan { base, slides })
+}
+
+fn plan_slide<'s>(
+    slide: &'s Slide,
+    base: &BasePackage,
+    problems: &mut Problems,
+) -> Option<PlannedSlide<'s>> {
+    let who = slide.describe();
+    let layout_name = slide
+        .layout
+        .as_deref()
+        .unwrap_or(default_layout(slide.images.len()));
+    let Some(layout_index) = base.layouts.iter().position(|l| l.name == layout_name) else {
+        let names = base.layout_names();
+        let hint = match nearest(layout_name, names.iter().copied()) {
+            Some(near) => format!("did you mean `{near}`? layouts: {}", names.join(", ")),
+            None => format!("layouts of this template: {}", names.join(", ")),
+        };
+        let diag = Diagnostic::new(format!("{who}: unknown layout `{layout_name}`"))
+            .at(problems.at(slide.line))
+            .hint(hint);
+        problems.input.push(diag);
+        return None;
+    };
+    let layout = &base.layouts[layout_index];
+
+    let areas = layout.picture_areas();
+    let count = slide.images.len();
+    let fits = match areas.len() {
+        0 => count == 0,
+        1 => (1..=layout::MAX_GRID).contains(&count),
+        slots => count == slots,
+    };
+    if !fits {
+        let takes = match areas.len() {
+            0 => "no pictures".to_string(),
+            1 => format!("1 to {} pictures", layout::MAX_GRID),
+            slots => format!("{slots} pictures"),
+        };
+        let hint = "layouts by pictures: title and section take none, image and full one, \
+                    two-up two, grid two to six";
+        let message = format!("{who}: layout `{layout_name}` takes {takes}, the slide has {count}");
+        problems.input.push(
+            Diagnostic::new(message)
+                .at(problems.at(slide.line))
+                .hint(hint),
+        );
+        return None;
+    }
+    let text_slots = [
+        ("title", slide.title.is_some(), layout.title().is_some()),
+        (
+            "subtitle",
+            slide.subtitle.is_some(),
+            layout.subtitle().is_some(),
+        ),
+    ];
+    for (what, given, has_place) in text_slots {
+        if given && !has_place {
+            let message = format!("{who}: layout `{layout_name}` has no place for a {what}");
+            let hint = format!("remove `{what}` or choose a layout that shows one");
+            problems.input.push(
+                Diagnostic::new(message)
+                    .at(problems.at(slide.line))
+                    .hint(hint),
+            );
+        }
+    }
+
+    let cells = if areas.len() == 1 {
+        layout::grid(areas[0], count, GRID_GAP)
+    } else {
+        areas
+    };
+    let pictures = slide
+        .images
+        .iter()
+        .zip(cells)
+        .filter_map(|(picture, area)| plan_picture(slide, picture, area, problems))
+        .collect();
+    Some(PlannedSlide {
+        slide,
+        layout: layout_index,
+        pictures,
+    })
+}
+
+fn plan_picture<'s>(
+    slide: &Slide,
+    picture: &'s Picture,
+    area: Rect,
+    problems: &mut Problems,
+) -> Option<PlannedPicture<'s>> {
+    let who = slide.describe();
+    let (source, default_alt) = match &picture.source {
+        Source::View(view) => (PictureSource::View(view.clone()), view.describe()),
+        Source::File(path) => {
+            let shown = display_path(problems.spec, path);
+            let bytes = match std::fs::read(path) {
+                Ok(bytes) => bytes,
+                Err(err) => {
+                    let message = format!("{who}: cannot read image {shown}: {err}");
+                    problems
+                        .failures
+                        .push(Diagnostic::new(message).at(problems.at(picture.line)));
+                    return None;
+                }
+            };
+            let info = match imaging::probe(&bytes) {
+                Ok(info) => info,
+                Err(err) => {
+                    let message = format!("{who}: image {shown}: {err}");
+                    let hint = "deckgen reads PNG and JPEG files; re-export the image";
+                    let diag = Diagnostic::new(message)
+                        .at(problems.at(picture.line))
+                        .hint(hint);
+                    problems.failures.push(diag);
+                    return None;
+                }
+            };
+            let region = match imaging::resolve_crop(picture.crop.as_ref(), info.width, info.height)
+            {
+                Ok(region) => region,
+                Err(err) => {
+                    let message = format!("{who}: image {shown}: {err}");
+                    let hint = "crop boxes are pixels of the source image; `deckgen preview` \
+                                draws them on it";
+                    let diag = Diagnostic::new(message)
+                        .at(problems.at(picture.line))
+                        .hint(hint);
+                    problems.input.push(diag);
+                    return None;
+                }
+            };
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+            (
+                PictureSource::File {
+                    path: path.clone(),
+                    info,
+                    region,
+                },
+                name.unwrap_or(shown),
+            )
+        }
+    };
+    let alt = picture.alt.clone().unwrap_or(default_alt);
+    Some(PlannedPicture {
+        picture,
+        source,
+        alt,
+        area,
+    })
+}
+
+/// What a finished build wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildReport {
+    /// The deck's path.
+    pub output: PathBuf,
+    /// Slides written.
+    pub slides: usize,
+    /// Pictures placed.
+    pub pictures: usize,
+    /// Size of the deck in bytes.
+    pub bytes: u64,
+}
+
+fn build_timestamp() -> i64 {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(FIXED_TIMESTAMP)
+}
+
+/// Builds the deck of `spec` at `output`; nothing is written unless every slide succeeds.
+pub fn build(spec: &Spec, output: &Path) -> Result<BuildReport, BuildError> {
+    let plan = plan(spec)?;
+
+    let views: Vec<Diagnostic> = plan
+        .slides
+        .iter()
+        .flat_map(|s| s.pictures.iter().map(move |p| (s, p)))
+        .filter_map(|(s, p)| match &p.source {
+            PictureSource::View(view) => Some(
+                Diagnostic::new(format!(
+                    "{}: the Tableau view `{}` cannot be rendered: this build of deckgen has no \
+                     Tableau client",
+                    s.slide.describe(),
+                    view.describe()
+                ))
+                .at(Location::new(&spec.path, p.picture.line, 1))
+                .hint("use local images (`image:`) with this version"),
+            ),
+            PictureSource::File { .. } => None,
+        })
+        .collect();
+    if !views.is_empty() {
+        return Err(BuildError::failure(views));
+    }
+
+    let has_notes: Vec<bool> = plan
+        .slides
+        .iter()
+        .map(|s| s.slide.notes.is_some())
+        .collect();
+    let props = DocProps {
+        title: spec.deck.title.clone(),
+        author: spec.deck.author.clone(),
+        timestamp: build_timestamp(),
+        slides: plan.slides.len(),
+        notes: has_notes.iter().filter(|n| **n).count(),
+    };
+    let mut package =
+        Package::begin(&plan.base, output, &has_notes, &props).map_err(write_error)?;
+    for planned in &plan.slides {
+        let layout = &plan.base.layouts[planned.layout];
+        let pictures = process_pictures(spec, planned)?;
+        let contents = slide_contents(spec, planned, layout, &pictures);
+        package
+            .add_slide(layout, &contents, planned.slide.notes.as_deref())
+            .map_err(write_error)?;
+    }
+    let output = package.finish().map_err(write_error)?;
+    let bytes = std::fs::metadata(&output).map(|m| m.len()).unwrap_or(0);
+    Ok(BuildReport {
+        output,
+        slides: plan.slides.len(),
+        pictures: plan.picture_count(),
+        bytes,
+    })
+}
+
+fn write_error(err: WriteError) -> BuildError {
+    match &err {
+        WriteError::MissingFolder(folder) => {
+            let hint = format!(
+                "create it first (mkdir -p {}) or choose another -o",
+                folder.display()
+            );
+            BuildError::input(vec![Diagnostic::new(err.to_string()).hint(hint)])
+        }
+        _ => BuildError::failure(vec![Diagnostic::new(err.to_string())]),
+    }
+}
+
+fn process_pictures(spec: &Spec, planned: &PlannedSlide) -> Result<Vec<Encoded>, BuildError> {
+    let mut encoded = Vec::with_capacity(planned.pictures.len());
+    for picture in &planned.pictures {
+        let PictureSource::File { path, info, region } = &picture.source else {
+            continue;
+        };
+        let shown = display_path(spec, path);
+        let fail = |message: String| {
+            let location = Location::new(&spec.path, picture.picture.line, 1);
+            BuildError::failure(vec![Diagnostic::new(message).at(location)])
+        };
+        let bytes = std::fs::read(path).map_err(|err| {
+            fail(format!(
+                "{}: cannot read image {shown}: {err}",
+                planned.slide.describe()
+            ))
+        })?;
+        let image =
+            imaging::process(&bytes, info, *region, picture.picture.trim).map_err(|err| {
+                fail(format!(
+                    "{}: image {shown}: {err}",
+                    planned.slide.describe()
+                ))
+            })?;
+        encoded.push(image);
+    }
+    Ok(encoded)
+}
+
+fn slide_contents<'a>(
+    spec: &Spec,
+    planned: &PlannedSlide,
+    layout: &Layout,
+    pictures: &'a [Encoded],
+) -> Vec<Content<'a>> {
+    let slide = planned.slide;
+    let reference = |p: &crate::pptx::base::Placeholder| PlaceholderRef {
+        kind: p.kind.clone(),
+        idx: p.idx,
+    };
+    let mut contents = Vec::new();
+    if let (Some(title), Some(placeholder)) = (&slide.title, layout.title()) {
+        contents.push(Content::Text {
+            placeholder: reference(placeholder),
+            text: title.clone(),
+        });
+    }
+    if let (Some(subtitle), Some(placeholder)) = (&slide.subtitle, layout.subtitle()) {
+        contents.push(Content::Text {
+            placeholder: reference(placeholder),
+            text: subtitle.clone(),
+        });
+    }
+    for (image, planned_picture) in pictures.iter().zip(&planned.pictures) {
+        let rect = layout::contain(image.width, image.height, planned_picture.area);
+        contents.push(Content::Picture {
+            image,
+            rect,
+            descr: planned_picture.alt.clone(),
+        });
+    }
+    if let (Some(footer), Some(placeholder)) = (&spec.deck.footer, layout.placeholder(&["ftr"])) {
+        contents.push(Content::Text {
+            placeholder: reference(placeholder),
+            text: footer.clone(),
+        });
+    }
+    if let Some(placeholder) = layout.placeholder(&["sldNum"]) {
+        contents.push(Content::SlideNumber {
+            placeholder: reference(placeholder),
+            number: slide.number,
+        });
+    }
+    contents
+}
+
+/// The templates built into this binary.
+pub fn templates() -> Vec<String> {
+    builtin_names()
+}
