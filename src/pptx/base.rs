@@ -117,6 +117,8 @@ pub struct BasePackage {
     pub layouts: Vec<Layout>,
     /// The notes master, if the base has one.
     pub notes_master: Option<String>,
+    /// Where notes pages show the slide, fitted to the slide's proportions.
+    pub notes_slide_image: Option<Rect>,
     /// Presentation-level relationships to keep: (type, part name).
     pub presentation_rels: Vec<(&'static str, String)>,
     /// Slide width and height in EMU.
@@ -247,6 +249,17 @@ impl BasePackage {
             .iter()
             .find(|p| p.content_type == Some(ct::NOTES_MASTER))
             .map(|p| p.name.clone());
+        // The notes master's slide box has one proportion; a slide of another is letterboxed
+        // inside it, so each notes page gets the box fitted to the slide.
+        let notes_slide_image = match notes_master.as_deref().and_then(part) {
+            Some(notes) => placeholders(&notes.name, &notes.data)?
+                .1
+                .iter()
+                .find(|p| p.kind == "sldImg")
+                .and_then(|p| p.rect)
+                .map(|area| layout::contain(slide_size.0 as u32, slide_size.1 as u32, area)),
+            None => None,
+        };
         let mut presentation_rels: Vec<(&'static str, String)> = Vec::new();
         let kept = [
             (ct::THEME, rel::THEME),
@@ -278,6 +291,7 @@ impl BasePackage {
             masters,
             layouts,
             notes_master,
+            notes_slide_image,
             presentation_rels,
             slide_size,
         })

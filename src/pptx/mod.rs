@@ -65,6 +65,7 @@ pub struct Package {
     slides_written: usize,
     notes_written: usize,
     notes_master: Option<String>,
+    notes_slide_image: Option<Rect>,
 }
 
 fn slide_name(number: usize) -> String {
@@ -183,6 +184,7 @@ impl Package {
             slides_written: 0,
             notes_written: 0,
             notes_master: base.notes_master.clone(),
+            notes_slide_image: base.notes_slide_image,
         })
     }
 
@@ -243,7 +245,7 @@ impl Package {
             )?;
             self.out.add(
                 &notes_part,
-                notes::notes_xml(text).as_bytes(),
+                notes::notes_xml(text, self.notes_slide_image).as_bytes(),
                 Storage::Deflate,
             )?;
             let notes_rels_name = rels_part_name(&notes_part);

@@ -3,9 +3,11 @@
 use super::ns;
 use super::slide::{PlaceholderRef, close_shape_tree, open_shape_tree, placeholder_text};
 use super::xml::XmlWriter;
+use crate::layout::Rect;
 
-/// The XML of a notes slide holding `text` in its body placeholder.
-pub fn notes_xml(text: &str) -> String {
+/// The XML of a notes slide holding `text` in its body placeholder; `slide_image` places
+/// the picture of the slide (else the notes master's box is used as it is).
+pub fn notes_xml(text: &str, slide_image: Option<Rect>) -> String {
     let mut w = XmlWriter::new();
     w.start(
         "p:notes",
@@ -33,7 +35,17 @@ pub fn notes_xml(text: &str) -> String {
     w.empty("p:ph", &[("type", &"sldImg")]);
     w.end("p:nvPr");
     w.end("p:nvSpPr");
-    w.empty("p:spPr", &[]);
+    match slide_image {
+        Some(rect) => {
+            w.start("p:spPr", &[]);
+            w.start("a:xfrm", &[]);
+            w.empty("a:off", &[("x", &rect.x), ("y", &rect.y)]);
+            w.empty("a:ext", &[("cx", &rect.cx), ("cy", &rect.cy)]);
+            w.end("a:xfrm");
+            w.end("p:spPr");
+        }
+        None => w.empty("p:spPr", &[]),
+    }
     w.end("p:sp");
 
     // PowerPoint's own notes slides use body idx 1, whatever the notes master numbers it.
@@ -54,10 +66,23 @@ mod tests {
 
     #[test]
     fn notes_hold_each_line_as_a_paragraph() {
-        let xml = notes_xml("Source: Safety & Ops\nRefreshed monthly");
+        let xml = notes_xml("Source: Safety & Ops\nRefreshed monthly", None);
         assert!(xml.contains("<a:t>Source: Safety &amp; Ops</a:t>"), "{xml}");
         assert!(xml.contains("<a:t>Refreshed monthly</a:t>"), "{xml}");
         assert!(xml.contains("<p:ph type=\"body\" idx=\"1\"/>"), "{xml}");
         assert!(xml.contains("<p:ph type=\"sldImg\"/>"), "{xml}");
+        assert!(xml.contains("<p:spPr/>"), "{xml}");
+    }
+
+    #[test]
+    fn the_slide_picture_can_be_placed() {
+        let xml = notes_xml(
+            "n",
+            Some(Rect::new(1_371_600, 1_143_000, 4_114_800, 3_086_100)),
+        );
+        assert!(
+            xml.contains("<a:off x=\"1371600\" y=\"1143000\"/>"),
+            "{xml}"
+        );
     }
 }

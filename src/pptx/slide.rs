@@ -74,6 +74,9 @@ pub fn paragraphs(w: &mut XmlWriter, text: &str) {
     for line in text.split('\n') {
         let line = line.strip_suffix('\r').unwrap_or(line);
         w.start("a:p", &[]);
+        // An explicit (empty) pPr makes LibreOffice take the paragraph style from the
+        // layout; without it, a lone run falls back to its own default font and size.
+        w.empty("a:pPr", &[]);
         if line.is_empty() {
             w.empty("a:endParaRPr", &[("lang", &"en-US")]);
         } else {
@@ -151,7 +154,14 @@ pub fn placeholder_text(w: &mut XmlWriter, id: usize, name: &str, ph: &Placehold
     w.start("p:sp", &[]);
     placeholder_properties(w, id, name, ph);
     w.start("p:txBody", &[]);
-    w.empty("a:bodyPr", &[]);
+    if matches!(ph.kind.as_str(), "title" | "ctrTitle") {
+        // LibreOffice shrinks long titles only when the slide itself asks for autofit.
+        w.start("a:bodyPr", &[]);
+        w.empty("a:normAutofit", &[]);
+        w.end("a:bodyPr");
+    } else {
+        w.empty("a:bodyPr", &[]);
+    }
     w.empty("a:lstStyle", &[]);
     paragraphs(w, text);
     w.end("p:txBody");
