@@ -33,7 +33,8 @@ fn main() {
         let mut parts = relative.iter().map(|p| p.to_string_lossy().into_owned());
         let look = parts.next().expect("a look folder");
         let inner: Vec<String> = parts.collect();
-        if inner.is_empty() {
+        // Only the package parts are embedded; a look's folder may also hold its preview.
+        if inner.first().map(String::as_str) != Some("ppt") {
             continue;
         }
         let _ = writeln!(
