@@ -386,6 +386,12 @@ pub fn build(spec: &Spec, output: &Path) -> Result<BuildReport, BuildError> {
         slides: plan.slides.len(),
         notes: has_notes.iter().filter(|n| **n).count(),
     };
+    tracing::info!(
+        slides = plan.slides.len(),
+        pictures = plan.picture_count(),
+        template = %spec.deck.template,
+        "plan checked"
+    );
     let mut package =
         Package::begin(&plan.base, output, &has_notes, &props).map_err(write_error)?;
     for planned in &plan.slides {
