@@ -6,8 +6,10 @@
 
 pub mod cli;
 pub mod diag;
+pub mod fetch;
 pub mod imaging;
 pub mod layout;
 pub mod pipeline;
 pub mod pptx;
 pub mod spec;
+pub mod tableau;

@@ -5,11 +5,13 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, Location, nearest};
+use crate::fetch::{self, FetchOptions, Fetched, User};
 use crate::imaging::{self, Encoded, ImageInfo, PixelBox};
 use crate::layout::{self, Rect};
 use crate::pptx::base::{BaseError, builtin_names};
 use crate::pptx::{BasePackage, Content, DocProps, Layout, Package, PlaceholderRef, WriteError};
-use crate::spec::{Picture, Slide, Source, Spec, ViewRef};
+use crate::spec::{Picture, Slide, Source, Spec};
+use crate::tableau::ImageRequest;
 
 /// Space between the cells of a picture grid: 0.2 in.
 const GRID_GAP: layout::Emu = 182_880;
@@ -63,7 +65,7 @@ pub enum PictureSource {
         region: PixelBox,
     },
     /// A Tableau view, rendered at build time.
-    View(ViewRef),
+    View(ImageRequest),
 }
 
 /// One picture of a planned slide.
@@ -269,7 +271,10 @@ fn plan_picture<'s>(
 ) -> Option<PlannedPicture<'s>> {
     let who = slide.describe();
     let (source, default_alt) = match &picture.source {
-        Source::View(view) => (PictureSource::View(view.clone()), view.describe()),
+        Source::View(view) => {
+            let request = fetch::image_request(problems.spec, picture, view);
+            (PictureSource::View(request), view.describe())
+        }
         Source::File(path) => {
             let shown = display_path(problems.spec, path);
             let bytes = match std::fs::read(path) {
@@ -349,30 +354,15 @@ fn build_timestamp() -> i64 {
 }
 
 /// Builds the deck of `spec` at `output`; nothing is written unless every slide succeeds.
-pub fn build(spec: &Spec, output: &Path) -> Result<BuildReport, BuildError> {
+pub fn build(
+    spec: &Spec,
+    output: &Path,
+    options: &FetchOptions,
+) -> Result<BuildReport, BuildError> {
     let plan = plan(spec)?;
 
-    let views: Vec<Diagnostic> = plan
-        .slides
-        .iter()
-        .flat_map(|s| s.pictures.iter().map(move |p| (s, p)))
-        .filter_map(|(s, p)| match &p.source {
-            PictureSource::View(view) => Some(
-                Diagnostic::new(format!(
-                    "{}: the Tableau view `{}` cannot be rendered: this build of deckgen has no \
-                     Tableau client",
-                    s.slide.describe(),
-                    view.describe()
-                ))
-                .at(Location::new(&spec.path, p.picture.line, 1))
-                .hint("use local images (`image:`) with this version"),
-            ),
-            PictureSource::File { .. } => None,
-        })
-        .collect();
-    if !views.is_empty() {
-        return Err(BuildError::failure(views));
-    }
+    let fetched = fetch_views(spec, &plan, options)?;
+    let ready = ready_pictures(spec, &plan, &fetched)?;
 
     let has_notes: Vec<bool> = plan
         .slides
@@ -394,9 +384,9 @@ pub fn build(spec: &Spec, output: &Path) -> Result<BuildReport, BuildError> {
     );
     let mut package =
         Package::begin(&plan.base, output, &has_notes, &props).map_err(write_error)?;
-    for planned in &plan.slides {
+    for (planned, ready) in plan.slides.iter().zip(&ready) {
         let layout = &plan.base.layouts[planned.layout];
-        let pictures = process_pictures(spec, planned)?;
+        let pictures = process_pictures(spec, planned, ready)?;
         let contents = slide_contents(spec, planned, layout, &pictures);
         package
             .add_slide(layout, &contents, planned.slide.notes.as_deref())
@@ -425,30 +415,163 @@ fn write_error(err: WriteError) -> BuildError {
     }
 }
 
-fn process_pictures(spec: &Spec, planned: &PlannedSlide) -> Result<Vec<Encoded>, BuildError> {
-    let mut encoded = Vec::with_capacity(planned.pictures.len());
-    for picture in &planned.pictures {
-        let PictureSource::File { path, info, region } = &picture.source else {
-            continue;
-        };
-        let shown = display_path(spec, path);
+/// A picture whose pixels are on disk, its crop resolved against its real size.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadyPicture {
+    /// The image file (a local image or a cached render).
+    pub path: PathBuf,
+    /// Its header.
+    pub info: ImageInfo,
+    /// The region to keep.
+    pub region: PixelBox,
+}
+
+/// Fetches the renders the plan's view pictures need, in one session.
+fn fetch_views(spec: &Spec, plan: &Plan, options: &FetchOptions) -> Result<Fetched, BuildError> {
+    let mut requests: std::collections::BTreeMap<ImageRequest, Vec<User>> = Default::default();
+    for planned in &plan.slides {
+        for picture in &planned.pictures {
+            if let PictureSource::View(request) = &picture.source {
+                let user = User {
+                    slide: planned.slide.describe(),
+                    line: picture.picture.line,
+                };
+                requests.entry(request.clone()).or_default().push(user);
+            }
+        }
+    }
+    if requests.is_empty() {
+        return Ok(Fetched::default());
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| BuildError::failure(vec![Diagnostic::new(format!("cannot start: {e}"))]))?;
+    runtime
+        .block_on(fetch::fetch(spec, requests, options))
+        .map_err(|err| BuildError {
+            bad_input: err.bad_input,
+            diagnostics: err.diagnostics,
+        })
+}
+
+/// Every picture of every slide with its file and resolved crop; all problems at once.
+fn ready_pictures(
+    spec: &Spec,
+    plan: &Plan,
+    fetched: &Fetched,
+) -> Result<Vec<Vec<ReadyPicture>>, BuildError> {
+    let mut problems = Problems {
+        spec,
+        input: Vec::new(),
+        failures: Vec::new(),
+    };
+    let mut slides = Vec::with_capacity(plan.slides.len());
+    for planned in &plan.slides {
+        let mut ready = Vec::with_capacity(planned.pictures.len());
+        for picture in &planned.pictures {
+            match &picture.source {
+                PictureSource::File { path, info, region } => {
+                    ready.push(ReadyPicture {
+                        path: path.clone(),
+                        info: *info,
+                        region: *region,
+                    });
+                }
+                PictureSource::View(request) => {
+                    if let Some(found) =
+                        ready_render(planned, picture, request, fetched, &mut problems)
+                    {
+                        ready.push(found);
+                    }
+                }
+            }
+        }
+        slides.push(ready);
+    }
+    if !problems.input.is_empty() {
+        problems.input.extend(problems.failures);
+        return Err(BuildError::input(problems.input));
+    }
+    if !problems.failures.is_empty() {
+        return Err(BuildError::failure(problems.failures));
+    }
+    Ok(slides)
+}
+
+fn ready_render(
+    planned: &PlannedSlide,
+    picture: &PlannedPicture,
+    request: &ImageRequest,
+    fetched: &Fetched,
+    problems: &mut Problems,
+) -> Option<ReadyPicture> {
+    let who = planned.slide.describe();
+    let at = problems.at(picture.picture.line);
+    let path = fetched.renders.get(request)?.clone();
+    let info = match std::fs::read(&path)
+        .map_err(|e| e.to_string())
+        .and_then(|bytes| imaging::probe(&bytes).map_err(|e| e.to_string()))
+    {
+        Ok(info) => info,
+        Err(err) => {
+            let message = format!(
+                "{who}: the render of `{}` is unusable: {err}",
+                request.describe()
+            );
+            problems.failures.push(Diagnostic::new(message).at(at));
+            return None;
+        }
+    };
+    match imaging::resolve_crop(picture.picture.crop.as_ref(), info.width, info.height) {
+        Ok(region) => Some(ReadyPicture { path, info, region }),
+        Err(err) => {
+            let message = format!("{who}: the render of `{}`: {err}", request.describe());
+            let hint = "renders can change size; `deckgen preview` draws the crops on them";
+            problems
+                .input
+                .push(Diagnostic::new(message).at(at).hint(hint));
+            None
+        }
+    }
+}
+
+fn process_pictures(
+    spec: &Spec,
+    planned: &PlannedSlide,
+    ready: &[ReadyPicture],
+) -> Result<Vec<Encoded>, BuildError> {
+    let mut encoded = Vec::with_capacity(ready.len());
+    for (picture, source) in planned.pictures.iter().zip(ready) {
+        let shown = display_path(spec, &source.path);
         let fail = |message: String| {
             let location = Location::new(&spec.path, picture.picture.line, 1);
             BuildError::failure(vec![Diagnostic::new(message).at(location)])
         };
-        let bytes = std::fs::read(path).map_err(|err| {
+        let bytes = std::fs::read(&source.path).map_err(|err| {
             fail(format!(
                 "{}: cannot read image {shown}: {err}",
                 planned.slide.describe()
             ))
         })?;
-        let image =
-            imaging::process(&bytes, info, *region, picture.picture.trim).map_err(|err| {
+        let image = imaging::process(&bytes, &source.info, source.region, picture.picture.trim)
+            .map_err(|err| {
                 fail(format!(
                     "{}: image {shown}: {err}",
                     planned.slide.describe()
                 ))
             })?;
+        tracing::debug!(
+            slide = planned.slide.number,
+            image = %shown,
+            region = %source.region,
+            trim = picture.picture.trim,
+            width = image.width,
+            height = image.height,
+            bytes = image.bytes.len(),
+            "picture ready"
+        );
         encoded.push(image);
     }
     Ok(encoded)

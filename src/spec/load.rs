@@ -14,9 +14,16 @@ use crate::diag::{Diagnostic, Location, nearest};
 
 const TOP_KEYS: &[&str] = &["version", "deck", "vars", "server", "defaults", "slides"];
 const DECK_KEYS: &[&str] = &["title", "output", "template", "size", "author", "footer"];
-const SERVER_KEYS: &[&str] = &["url", "site", "api_version", "auth"];
+const SERVER_KEYS: &[&str] = &["url", "site", "api_version", "auth", "ca_cert"];
 const AUTH_KEYS: &[&str] = &["token_name_env", "token_secret_env"];
-const DEFAULTS_KEYS: &[&str] = &["resolution", "max_age", "filters", "parameters"];
+const DEFAULTS_KEYS: &[&str] = &[
+    "resolution",
+    "max_age",
+    "filters",
+    "parameters",
+    "viz_width",
+    "viz_height",
+];
 const PICTURE_KEYS: &[&str] = &[
     "image",
     "view",
@@ -28,6 +35,8 @@ const PICTURE_KEYS: &[&str] = &[
     "parameters",
     "resolution",
     "max_age",
+    "viz_width",
+    "viz_height",
 ];
 const SLIDE_TEXT_KEYS: &[&str] = &["layout", "title", "subtitle", "notes", "images"];
 const CROP_KEYS: &[&str] = &[
@@ -320,7 +329,9 @@ impl Loader<'_> {
             .unwrap_or_default();
 
         let deck = self.deck(fields.get("deck"), &base_dir);
-        let server = fields.get("server").and_then(|node| self.server(node));
+        let server = fields
+            .get("server")
+            .and_then(|node| self.server(node, &base_dir));
         let defaults = match fields.get("defaults") {
             Some(node) => self
                 .mapping(node, "`defaults`", DEFAULTS_KEYS)
@@ -446,7 +457,7 @@ impl Loader<'_> {
         Some(deck)
     }
 
-    fn server(&mut self, node: &Node) -> Option<Server> {
+    fn server(&mut self, node: &Node, base_dir: &Path) -> Option<Server> {
         let fields = self.mapping(node, "`server`", SERVER_KEYS)?;
         let Some(url_node) = fields.get("url") else {
             let hint = "add `url: https://tableau.example.com` under `server`".to_string();
@@ -480,12 +491,16 @@ impl Loader<'_> {
                 );
             }
         }
+        let ca_cert = self
+            .field_string(&fields, "ca_cert", "`server`")
+            .map(|p| base_dir.join(p));
         let mut server = Server {
             url,
             site,
             api_version,
             token_name_env: "TABLEAU_PAT_NAME".into(),
             token_secret_env: "TABLEAU_PAT_SECRET".into(),
+            ca_cert,
         };
         if let Some(auth_node) = fields.get("auth")
             && let Some(auth) = self.mapping(auth_node, "`server.auth`", AUTH_KEYS)
@@ -529,6 +544,20 @@ impl Loader<'_> {
         }
         if let Some(node) = fields.get("parameters") {
             options.parameters = self.string_map(node, &format!("`parameters` of {what}"));
+        }
+        match (fields.get("viz_width"), fields.get("viz_height")) {
+            (Some(w), Some(h)) => {
+                let kind = "a whole number of pixels";
+                let width = self.number(w, &format!("`viz_width` of {what}"), kind);
+                let height = self.number(h, &format!("`viz_height` of {what}"), kind);
+                options.viz_size = width.zip(height);
+            }
+            (Some(one), None) | (None, Some(one)) => self.error(
+                one.pos,
+                format!("{what} sets only one of `viz_width` and `viz_height`"),
+                Some("Tableau takes both or neither".into()),
+            ),
+            (None, None) => {}
         }
         options
     }
@@ -719,9 +748,16 @@ impl Loader<'_> {
         };
         let view_options = self.view_options(fields, what);
         if matches!(source, Source::File(_)) {
-            let view_only = ["filters", "parameters", "resolution", "max_age"]
-                .into_iter()
-                .find_map(|key| fields.get(key).map(|n| (key, n.pos)));
+            let view_only = [
+                "filters",
+                "parameters",
+                "resolution",
+                "max_age",
+                "viz_width",
+                "viz_height",
+            ]
+            .into_iter()
+            .find_map(|key| fields.get(key).map(|n| (key, n.pos)));
             if let Some((key, pos)) = view_only {
                 let hint = "filters and render options apply to Tableau views only";
                 self.error(

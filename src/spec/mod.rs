@@ -71,6 +71,8 @@ pub struct Server {
     pub token_name_env: String,
     /// Environment variable holding the token secret.
     pub token_secret_env: String,
+    /// Extra root certificates (PEM) for a corporate CA, resolved against the spec's folder.
+    pub ca_cert: Option<PathBuf>,
 }
 
 /// Render options for view images; unset fields fall back to `defaults:`.
@@ -84,10 +86,12 @@ pub struct ViewOptions {
     pub filters: BTreeMap<String, String>,
     /// `vf_Parameters.<name>=value` parameters.
     pub parameters: BTreeMap<String, String>,
+    /// Requested render size (`viz_width`, `viz_height`) in pixels.
+    pub viz_size: Option<(u32, u32)>,
 }
 
 /// Tableau render resolution.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Resolution {
     /// `resolution=high`: twice the dashboard's size.
     High,
@@ -151,7 +155,7 @@ pub enum Source {
 }
 
 /// A reference to a Tableau view.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ViewRef {
     /// "Workbook/View" by name, optionally narrowed to a project.
     Name {
