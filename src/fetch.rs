@@ -1,7 +1,7 @@
 //! Fetching what a plan needs from Tableau: one session, view look-ups and renders with
 //! bounded concurrency, identical requests fetched once, everything kept in the disk cache.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -47,6 +47,18 @@ pub struct Fetched {
     pub renders: HashMap<ImageRequest, PathBuf>,
     /// Views by reference.
     pub views: HashMap<ViewRef, View>,
+    /// Workbook files (for dashboard layouts) by workbook LUID.
+    pub workbooks: HashMap<String, PathBuf>,
+}
+
+fn workbook_key(server: &str, site: &str, workbook_id: &str) -> String {
+    use sha2::Digest;
+    let mut hasher = sha2::Sha256::new();
+    for part in [server, site, workbook_id] {
+        hasher.update(part.as_bytes());
+        hasher.update([0xff]);
+    }
+    format!("{:x}", hasher.finalize())
 }
 
 /// The render a picture asks for, with `defaults:` filled in.
@@ -115,10 +127,12 @@ fn progress_bar(options: &FetchOptions, length: usize) -> ProgressBar {
     bar
 }
 
-/// Fetches every request, each once; `requests` maps a request to the slides using it.
+/// Fetches every request, each once; `requests` maps a request to the slides using it, and
+/// `layouts` names the views whose dashboard layout is needed (for crops by sheet).
 pub async fn fetch(
     spec: &Spec,
     requests: BTreeMap<ImageRequest, Vec<User>>,
+    layouts: &BTreeSet<ViewRef>,
     options: &FetchOptions,
 ) -> Result<Fetched, FetchError> {
     let (server, site) = match &options.connection {
@@ -143,8 +157,23 @@ pub async fn fetch(
             fresh.and_then(|age| options.cache.image(&key(&request), Some(age)))
         };
         let view = options.cache.view(&view_key(&server, &site, &request.view));
+        let layout_ok = |view: &View| {
+            !layouts.contains(&request.view)
+                || options.offline
+                    && options
+                        .cache
+                        .workbook(&workbook_key(&server, &site, &view.workbook_id))
+                        .is_some()
+        };
         match (cached, view) {
-            (Some(path), Some(view)) => {
+            (Some(path), Some(view)) if layout_ok(&view) => {
+                if let Some(file) =
+                    options
+                        .cache
+                        .workbook(&workbook_key(&server, &site, &view.workbook_id))
+                {
+                    fetched.workbooks.insert(view.workbook_id.clone(), file);
+                }
                 tracing::info!(view = %request.describe(), "render taken from the cache");
                 fetched.views.insert(request.view.clone(), view);
                 fetched.renders.insert(request, path);
@@ -190,6 +219,7 @@ pub async fn fetch(
         spec,
         &session,
         missing,
+        layouts,
         options,
         &server,
         &site,
@@ -218,10 +248,12 @@ fn view_key(server: &str, site: &str, view: &ViewRef) -> String {
     format!("view-{}", request.key(server, site))
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn fetch_with(
     spec: &Spec,
     session: &Arc<Session>,
     missing: BTreeMap<ImageRequest, Vec<User>>,
+    layouts: &BTreeSet<ViewRef>,
     options: &FetchOptions,
     server: &str,
     site: &str,
@@ -258,6 +290,55 @@ async fn fetch_with(
                     .cache
                     .put_view(&view_key(server, site, &reference), &view);
                 fetched.views.insert(reference, view);
+            }
+            Err(err) => errors.push((users, err)),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(FetchError::from_errors(spec, errors));
+    }
+
+    // Download each workbook whose layout a crop needs, once per run.
+    let mut needed: BTreeMap<String, Vec<User>> = BTreeMap::new();
+    for (request, users) in &missing {
+        if layouts.contains(&request.view) {
+            let id = fetched.views[&request.view].workbook_id.clone();
+            needed.entry(id).or_default().extend(users.iter().cloned());
+        }
+    }
+    let mut downloads = JoinSet::new();
+    for (workbook_id, users) in needed {
+        let (session, limit) = (Arc::clone(session), Arc::clone(&limit));
+        let (cache, key) = (
+            options.cache.clone(),
+            workbook_key(server, site, &workbook_id),
+        );
+        downloads.spawn(async move {
+            let _permit = limit.acquire_owned().await.expect("semaphore open");
+            let path = format!(
+                "workbooks/{}/content?includeExtract=False",
+                crate::tableau::encode(&workbook_id)
+            );
+            let url = session.site_url(&path);
+            let result = session
+                .get(&url, "download the workbook layout")
+                .await
+                .and_then(|answer| {
+                    cache.put_workbook(&key, &answer.body).map_err(|e| {
+                        TableauError::failure(format!(
+                            "cannot write the cache {}: {e}",
+                            cache.dir().display()
+                        ))
+                    })
+                });
+            (result, workbook_id, users)
+        });
+    }
+    while let Some(joined) = downloads.join_next().await {
+        let (result, workbook_id, users) = joined.expect("download task");
+        match result {
+            Ok(path) => {
+                fetched.workbooks.insert(workbook_id, path);
             }
             Err(err) => errors.push((users, err)),
         }

@@ -10,8 +10,10 @@ use crate::imaging::{self, Encoded, ImageInfo, PixelBox};
 use crate::layout::{self, Rect};
 use crate::pptx::base::{BaseError, builtin_names};
 use crate::pptx::{BasePackage, Content, DocProps, Layout, Package, PlaceholderRef, WriteError};
-use crate::spec::{Picture, Slide, Source, Spec};
-use crate::tableau::ImageRequest;
+use crate::spec::{Crop, Picture, Slide, Source, Spec};
+use crate::tableau::twb::{self, Workbook};
+use crate::tableau::{ImageRequest, View};
+use std::collections::HashMap;
 
 /// Space between the cells of a picture grid: 0.2 in.
 const GRID_GAP: layout::Emu = 182_880;
@@ -429,6 +431,7 @@ pub struct ReadyPicture {
 /// Fetches the renders the plan's view pictures need, in one session.
 fn fetch_views(spec: &Spec, plan: &Plan, options: &FetchOptions) -> Result<Fetched, BuildError> {
     let mut requests: std::collections::BTreeMap<ImageRequest, Vec<User>> = Default::default();
+    let mut layouts = std::collections::BTreeSet::new();
     for planned in &plan.slides {
         for picture in &planned.pictures {
             if let PictureSource::View(request) = &picture.source {
@@ -437,6 +440,9 @@ fn fetch_views(spec: &Spec, plan: &Plan, options: &FetchOptions) -> Result<Fetch
                     line: picture.picture.line,
                 };
                 requests.entry(request.clone()).or_default().push(user);
+                if matches!(picture.picture.crop, Some(Crop::Sheet { .. })) {
+                    layouts.insert(request.view.clone());
+                }
             }
         }
     }
@@ -449,7 +455,7 @@ fn fetch_views(spec: &Spec, plan: &Plan, options: &FetchOptions) -> Result<Fetch
         .build()
         .map_err(|e| BuildError::failure(vec![Diagnostic::new(format!("cannot start: {e}"))]))?;
     runtime
-        .block_on(fetch::fetch(spec, requests, options))
+        .block_on(fetch::fetch(spec, requests, &layouts, options))
         .map_err(|err| BuildError {
             bad_input: err.bad_input,
             diagnostics: err.diagnostics,
@@ -467,6 +473,10 @@ fn ready_pictures(
         input: Vec::new(),
         failures: Vec::new(),
     };
+    let mut workbooks = Workbooks {
+        files: &fetched.workbooks,
+        parsed: HashMap::new(),
+    };
     let mut slides = Vec::with_capacity(plan.slides.len());
     for planned in &plan.slides {
         let mut ready = Vec::with_capacity(planned.pictures.len());
@@ -480,9 +490,14 @@ fn ready_pictures(
                     });
                 }
                 PictureSource::View(request) => {
-                    if let Some(found) =
-                        ready_render(planned, picture, request, fetched, &mut problems)
-                    {
+                    if let Some(found) = ready_render(
+                        planned,
+                        picture,
+                        request,
+                        fetched,
+                        &mut workbooks,
+                        &mut problems,
+                    ) {
                         ready.push(found);
                     }
                 }
@@ -500,11 +515,112 @@ fn ready_pictures(
     Ok(slides)
 }
 
+/// Workbook layouts, each parsed once however many crops use it.
+struct Workbooks<'f> {
+    files: &'f HashMap<String, PathBuf>,
+    parsed: HashMap<String, Result<Workbook, String>>,
+}
+
+impl Workbooks<'_> {
+    fn get(&mut self, id: &str) -> Result<&Workbook, String> {
+        let files = self.files;
+        self.parsed
+            .entry(id.to_string())
+            .or_insert_with(|| {
+                let path = files.get(id).ok_or("its workbook was not downloaded")?;
+                let bytes = std::fs::read(path)
+                    .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                twb::read(&bytes)
+            })
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+}
+
+/// The box of the worksheet `sheet` in a render of `view`, or what is wrong.
+fn sheet_region(
+    view: &View,
+    workbooks: &mut Workbooks,
+    sheet: &str,
+    pad: i32,
+    info: &ImageInfo,
+) -> Result<PixelBox, Diagnostic> {
+    if let Some(kind) = view.sheet_type.as_deref().filter(|k| *k != "dashboard") {
+        return Err(Diagnostic::new(format!(
+            "`crop: {{ sheet: \"{sheet}\" }}` needs a dashboard, but `{}` is a {kind}",
+            view.path()
+        ))
+        .hint("crop a worksheet view with pixels or fractions, or use its dashboard"));
+    }
+    let workbook = workbooks.get(&view.workbook_id).map_err(|e| {
+        Diagnostic::new(format!("cannot read the layout of `{}`: {e}", view.path()))
+    })?;
+    let Some(dashboard) = workbook.dashboard(&view.name) else {
+        let message = if workbook.stories.contains(&view.name) {
+            format!(
+                "`{}` is a story, whose points have no sheet zones to crop",
+                view.path()
+            )
+        } else {
+            format!(
+                "the workbook of `{}` has no dashboard of that name",
+                view.path()
+            )
+        };
+        return Err(Diagnostic::new(message).hint("crop it with pixels or fractions"));
+    };
+    let Some(zone) = dashboard
+        .worksheets()
+        .find(|z| z.name.as_deref() == Some(sheet))
+    else {
+        let names = dashboard.worksheets().filter_map(|z| z.name.clone());
+        let listed = closest_first(sheet, names);
+        return Err(Diagnostic::new(format!(
+            "dashboard `{}` has no sheet `{sheet}`",
+            view.path()
+        ))
+        .hint(format!("its sheets, closest first: {listed}")));
+    };
+    if dashboard.sizing.declared().is_none()
+        || matches!(dashboard.sizing, twb::Sizing::Range { .. })
+    {
+        tracing::warn!(
+            dashboard = %view.path(),
+            "the dashboard is not fixed-size, so zone crops are approximate; a fixed size is exact"
+        );
+    }
+    let declared = dashboard.sizing.declared();
+    let region = twb::sheet_box(zone, declared, info.width, info.height, pad);
+    if region.width == 0 || region.height == 0 {
+        return Err(Diagnostic::new(format!(
+            "sheet `{sheet}` of `{}` has no area",
+            view.path()
+        )));
+    }
+    Ok(region)
+}
+
+fn closest_first(wanted: &str, names: impl Iterator<Item = String>) -> String {
+    let mut names: Vec<String> = names.collect();
+    names.dedup();
+    let lower = wanted.to_lowercase();
+    names.sort_by(|a, b| {
+        let score = |n: &String| strsim::jaro_winkler(&lower, &n.to_lowercase());
+        score(b).total_cmp(&score(a))
+    });
+    names
+        .iter()
+        .map(|n| format!("\"{n}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn ready_render(
     planned: &PlannedSlide,
     picture: &PlannedPicture,
     request: &ImageRequest,
     fetched: &Fetched,
+    workbooks: &mut Workbooks,
     problems: &mut Problems,
 ) -> Option<ReadyPicture> {
     let who = planned.slide.describe();
@@ -524,6 +640,20 @@ fn ready_render(
             return None;
         }
     };
+    if let Some(Crop::Sheet { name, pad }) = &picture.picture.crop {
+        let view = fetched.views.get(&request.view)?;
+        return match sheet_region(view, workbooks, name, *pad, &info) {
+            Ok(region) => Some(ReadyPicture { path, info, region }),
+            Err(diag) => {
+                let diag = Diagnostic {
+                    message: format!("{who}: {}", diag.message),
+                    ..diag
+                };
+                problems.input.push(diag.at(at));
+                None
+            }
+        };
+    }
     match imaging::resolve_crop(picture.picture.crop.as_ref(), info.width, info.height) {
         Ok(region) => Some(ReadyPicture { path, info, region }),
         Err(err) => {

@@ -70,6 +70,23 @@ impl Cache {
         Ok(path)
     }
 
+    fn workbook_path(&self, key: &str) -> PathBuf {
+        self.dir.join("workbooks").join(format!("{key}.twb"))
+    }
+
+    /// The cached workbook file (`.twb` or `.twbx` bytes) with `key`.
+    pub fn workbook(&self, key: &str) -> Option<PathBuf> {
+        let path = self.workbook_path(key);
+        path.is_file().then_some(path)
+    }
+
+    /// Keeps a workbook file.
+    pub fn put_workbook(&self, key: &str, bytes: &[u8]) -> std::io::Result<PathBuf> {
+        let path = self.workbook_path(key);
+        write_atomic(&path, bytes)?;
+        Ok(path)
+    }
+
     fn view_path(&self, key: &str) -> PathBuf {
         self.dir.join("views").join(format!("{key}.json"))
     }

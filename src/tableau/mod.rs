@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod error;
 pub mod image;
 pub mod session;
+pub mod twb;
 pub mod xml;
 
 use std::fmt;
