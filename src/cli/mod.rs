@@ -13,7 +13,12 @@ use crate::fetch::FetchOptions;
 use crate::pipeline::{self, BuildError};
 use crate::spec::{self, Builtins};
 use crate::tableau::cache::{self, Cache};
-use crate::tableau::{Connection, RetryPolicy, Secret, Session, TableauError, catalog};
+
+mod server;
+mod views;
+mod zones;
+
+use server::{ServerArgs, apply_server_args, connection, input_error};
 
 /// Exit code for a failed build.
 pub const EXIT_FAILURE: u8 = 1;
@@ -41,46 +46,17 @@ enum Command {
     /// Validate a spec and its local images without building or using the network.
     Check(SpecArgs),
     /// List the projects, workbooks and views of a site, for writing specs.
-    Views(ViewsArgs),
+    Views(views::ViewsArgs),
+    /// Print the worksheet zones of a workbook's dashboards as pixel rectangles.
+    Zones(zones::ZonesArgs),
 }
 
-/// Where the server is, overriding the spec's `server`.
-#[derive(Debug, Args)]
-struct ServerArgs {
-    /// Tableau server URL, instead of the spec's `server.url`.
-    #[arg(long, value_name = "URL")]
-    server: Option<String>,
-    /// Site contentUrl, instead of the spec's `server.site` ("" is the Default site).
-    #[arg(long, value_name = "SITE")]
-    site: Option<String>,
-    /// Seconds one request may take, renders included.
-    #[arg(long, value_name = "SECONDS", default_value_t = 300)]
-    timeout: u64,
-}
-
-#[derive(Debug, Args)]
-struct ViewsArgs {
-    /// A spec whose `server` section says where to sign in.
-    spec: Option<PathBuf>,
-    #[command(flatten)]
-    server: ServerArgs,
-    /// Only views of this project.
-    #[arg(long)]
-    project: Option<String>,
-    /// Only views of this workbook.
-    #[arg(long)]
-    workbook: Option<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    format: Format,
-}
-
-/// How `views` prints.
+/// How listings print.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum Format {
+pub enum Format {
     /// Aligned columns.
     Table,
-    /// A JSON array.
+    /// JSON.
     Json,
 }
 
@@ -219,7 +195,8 @@ fn run(cli: &Cli) -> Result<(), BuildError> {
             }
             Ok(())
         }
-        Command::Views(args) => views(args),
+        Command::Views(args) => views::views(args),
+        Command::Zones(args) => zones::zones(args),
         Command::Check(args) => {
             let spec = load(args)?;
             let plan = pipeline::plan(&spec)?;
@@ -236,153 +213,23 @@ fn run(cli: &Cli) -> Result<(), BuildError> {
     }
 }
 
-fn input_error(err: TableauError) -> BuildError {
-    let mut diag = Diagnostic::new(err.message);
-    diag.hint = err.hint;
-    BuildError {
-        bad_input: err.bad_input,
-        diagnostics: vec![diag],
-    }
-}
-
-fn apply_server_args(spec: &mut spec::Spec, args: &ServerArgs) {
-    if args.server.is_none() && args.site.is_none() {
-        return;
-    }
-    let server = spec.server.get_or_insert_with(|| spec::Server {
-        url: String::new(),
-        site: String::new(),
-        api_version: None,
-        token_name_env: "TABLEAU_PAT_NAME".into(),
-        token_secret_env: "TABLEAU_PAT_SECRET".into(),
-        ca_cert: None,
-    });
-    if let Some(url) = &args.server {
-        server.url = url.trim_end_matches('/').to_string();
-    }
-    if let Some(site) = &args.site {
-        server.site = site.clone();
-    }
-}
-
-/// How to sign in to `server`: the token comes from the environment variables it names.
-fn connection(server: &spec::Server, args: &ServerArgs) -> Result<Connection, TableauError> {
-    let read = |name: &str| {
-        std::env::var(name).ok().filter(|v| !v.is_empty()).ok_or_else(|| {
-            TableauError::input(format!("the environment variable {name} is not set"))
-                .hint(format!(
-                    "export {} and {} with a personal access token's name and secret                      (Tableau: My Account Settings > Personal Access Tokens)",
-                    server.token_name_env, server.token_secret_env
-                ))
-        })
-    };
-    if server.url.is_empty() {
-        return Err(
-            TableauError::input("no server URL").hint("pass --server URL or add `server.url`")
-        );
-    }
-    let api_version = match &server.api_version {
-        Some(text) => Some(text.parse().map_err(TableauError::input)?),
-        None => None,
-    };
-    Ok(Connection {
-        url: server.url.clone(),
-        site: server.site.clone(),
-        api_version,
-        token_name: read(&server.token_name_env)?,
-        token_secret: Secret::new(read(&server.token_secret_env)?),
-        ca_cert: server.ca_cert.clone(),
-        timeout: std::time::Duration::from_secs(args.timeout),
-        retry: RetryPolicy::default(),
-    })
-}
-
-fn views(args: &ViewsArgs) -> Result<(), BuildError> {
-    let mut server = match &args.spec {
-        Some(path) => {
-            let spec = spec::load(path, &[], &Builtins::now()).map_err(|errors| BuildError {
-                bad_input: true,
-                diagnostics: errors.diagnostics,
-            })?;
-            spec.server.ok_or_else(|| BuildError {
-                bad_input: true,
-                diagnostics: vec![
-                    Diagnostic::new(format!("{} has no `server` section", path.display()))
-                        .hint("add one, or pass --server URL --site SITE"),
-                ],
-            })?
-        }
-        None => spec::Server {
-            url: String::new(),
-            site: String::new(),
-            api_version: None,
-            token_name_env: "TABLEAU_PAT_NAME".into(),
-            token_secret_env: "TABLEAU_PAT_SECRET".into(),
-            ca_cert: None,
-        },
-    };
-    if let Some(url) = &args.server.server {
-        server.url = url.trim_end_matches('/').to_string();
-    }
-    if let Some(site) = &args.server.site {
-        server.site = site.clone();
-    }
-    let connection = connection(&server, &args.server).map_err(input_error)?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| BuildError {
-            bad_input: false,
-            diagnostics: vec![Diagnostic::new(e.to_string())],
-        })?;
-    let listed = runtime.block_on(async {
-        let session = Session::sign_in(&connection).await?;
-        let views =
-            catalog::all_views(&session, args.project.as_deref(), args.workbook.as_deref()).await;
-        session.sign_out().await;
-        views
-    });
-    let mut views = listed.map_err(input_error)?;
-    views.sort_by(|a, b| {
-        (&a.project, &a.workbook, &a.name).cmp(&(&b.project, &b.workbook, &b.name))
-    });
-    let mut out = std::io::stdout().lock();
-    match args.format {
-        Format::Json => {
-            let text = serde_json::to_string_pretty(&views).unwrap_or_else(|_| "[]".into());
-            let _ = writeln!(out, "{text}");
-        }
-        Format::Table => {
-            let rows: Vec<[String; 5]> = views
-                .iter()
-                .map(|v| {
-                    [
-                        v.project.clone().unwrap_or_default(),
-                        v.workbook.clone().unwrap_or_default(),
-                        v.name.clone(),
-                        v.sheet_type.clone().unwrap_or_default(),
-                        v.content_url.clone(),
-                    ]
-                })
-                .collect();
-            let header = ["PROJECT", "WORKBOOK", "VIEW", "TYPE", "CONTENT URL"].map(String::from);
-            let mut widths = header.clone().map(|h| h.chars().count());
-            for row in &rows {
-                for (width, cell) in widths.iter_mut().zip(row) {
-                    *width = (*width).max(cell.chars().count());
-                }
-            }
-            for row in std::iter::once(&header).chain(&rows) {
-                let cells: Vec<String> = row
-                    .iter()
-                    .zip(widths)
-                    .map(|(cell, width)| format!("{cell:<width$}"))
-                    .collect();
-                let _ = writeln!(out, "{}", cells.join("  ").trim_end());
-            }
+/// Prints rows under a header in aligned columns.
+pub fn print_table(out: &mut impl Write, header: &[&str], rows: &[Vec<String>]) {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
         }
     }
-    Ok(())
+    let header: Vec<String> = header.iter().map(|h| h.to_string()).collect();
+    for row in std::iter::once(&header).chain(rows) {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .map(|(cell, width)| format!("{cell:<width$}"))
+            .collect();
+        let _ = writeln!(out, "{}", cells.join("  ").trim_end());
+    }
 }
 
 /// `-o` wins, then the spec's `deck.output`, then the spec's file name with `.pptx`.
