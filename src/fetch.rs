@@ -104,9 +104,11 @@ pub struct FetchError {
 }
 
 impl FetchError {
+    /// Errors met talking to the server: a build failure (exit 1), even when the spec names
+    /// something the server does not have.
     fn from_errors(spec: &Spec, errors: Vec<(Vec<User>, TableauError)>) -> FetchError {
         FetchError {
-            bad_input: errors.iter().all(|(_, e)| e.bad_input),
+            bad_input: false,
             diagnostics: errors
                 .iter()
                 .map(|(users, err)| diagnostic(spec, users, err))

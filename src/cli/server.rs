@@ -104,6 +104,7 @@ pub fn connection(server: &spec::Server, args: &ServerArgs) -> Result<Connection
             TableauError::input("no server URL").hint("pass --server URL or add `server.url`")
         );
     }
+    crate::tableau::session::check_scheme(&server.url)?;
     let api_version = match &server.api_version {
         Some(text) => Some(text.parse().map_err(TableauError::input)?),
         None => None,
