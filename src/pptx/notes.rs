@@ -72,6 +72,8 @@ mod tests {
         assert!(xml.contains("<p:ph type=\"body\" idx=\"1\"/>"), "{xml}");
         assert!(xml.contains("<p:ph type=\"sldImg\"/>"), "{xml}");
         assert!(xml.contains("<p:spPr/>"), "{xml}");
+        let block = notes_xml("ends with a newline\n", None);
+        assert_eq!(block.matches("<a:p>").count(), 1, "{block}");
     }
 
     #[test]

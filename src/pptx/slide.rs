@@ -69,9 +69,10 @@ fn placeholder_properties(w: &mut XmlWriter, id: usize, name: &str, placeholder:
     w.empty("p:spPr", &[]);
 }
 
-/// Writes text as paragraphs, one per line; an empty line keeps its place.
+/// Writes text as paragraphs, one per line; an empty line keeps its place, but the line
+/// breaks a YAML block scalar ends with do not make empty paragraphs.
 pub fn paragraphs(w: &mut XmlWriter, text: &str) {
-    for line in text.split('\n') {
+    for line in text.trim_end_matches(['\n', '\r']).split('\n') {
         let line = line.strip_suffix('\r').unwrap_or(line);
         w.start("a:p", &[]);
         // An explicit (empty) pPr makes LibreOffice take the paragraph style from the
@@ -130,12 +131,10 @@ pub fn open_shape_tree(w: &mut XmlWriter) {
     w.end("p:nvGrpSpPr");
     w.start("p:grpSpPr", &[]);
     w.start("a:xfrm", &[]);
-    for element in ["a:off", "a:chOff"] {
-        w.empty(element, &[("x", &0), ("y", &0)]);
-    }
-    for element in ["a:ext", "a:chExt"] {
-        w.empty(element, &[("cx", &0), ("cy", &0)]);
-    }
+    w.empty("a:off", &[("x", &0), ("y", &0)]);
+    w.empty("a:ext", &[("cx", &0), ("cy", &0)]);
+    w.empty("a:chOff", &[("x", &0), ("y", &0)]);
+    w.empty("a:chExt", &[("cx", &0), ("cy", &0)]);
     w.end("a:xfrm");
     w.end("p:grpSpPr");
 }
