@@ -11,5 +11,6 @@ pub mod imaging;
 pub mod layout;
 pub mod pipeline;
 pub mod pptx;
+pub mod simulate;
 pub mod spec;
 pub mod tableau;

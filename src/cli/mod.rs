@@ -14,6 +14,7 @@ use crate::pipeline::{self, BuildError};
 use crate::spec::{self, Builtins};
 use crate::tableau::cache::{self, Cache};
 
+mod demo;
 mod server;
 mod views;
 mod zones;
@@ -49,6 +50,10 @@ enum Command {
     Views(views::ViewsArgs),
     /// Print the worksheet zones of a workbook's dashboards as pixel rectangles.
     Zones(zones::ZonesArgs),
+    /// Run a local Tableau REST simulator with sample dashboards.
+    Simulate(crate::simulate::SimulateArgs),
+    /// Build the demo deck against the simulator, in-process: no server, no token.
+    Demo(demo::DemoArgs),
 }
 
 /// How listings print.
@@ -185,18 +190,27 @@ fn run(cli: &Cli) -> Result<(), BuildError> {
             };
             let report = pipeline::build(&spec, &output, &options)?;
             if !cli.quiet {
-                eprintln!(
-                    "wrote {}: {} slides, {} pictures, {} KiB",
-                    report.output.display(),
-                    report.slides,
-                    report.pictures,
-                    report.bytes.div_ceil(1024)
-                );
+                print_report(&report);
             }
             Ok(())
         }
         Command::Views(args) => views::views(args),
         Command::Zones(args) => zones::zones(args),
+        Command::Simulate(args) => crate::simulate::run(args).map_err(|message| BuildError {
+            bad_input: false,
+            diagnostics: vec![Diagnostic::new(message)],
+        }),
+        Command::Demo(args) => {
+            let report = demo::demo(args, !cli.quiet)?;
+            if !cli.quiet {
+                print_report(&report);
+                eprintln!(
+                    "\nthe pictures were rendered by deckgen's built-in Tableau simulator; \
+                     specs/demo.yaml shows the spec behind them"
+                );
+            }
+            Ok(())
+        }
         Command::Check(args) => {
             let spec = load(args)?;
             let plan = pipeline::plan(&spec)?;
@@ -211,6 +225,16 @@ fn run(cli: &Cli) -> Result<(), BuildError> {
             Ok(())
         }
     }
+}
+
+fn print_report(report: &pipeline::BuildReport) {
+    eprintln!(
+        "wrote {}: {} slides, {} pictures, {} KiB",
+        report.output.display(),
+        report.slides,
+        report.pictures,
+        report.bytes.div_ceil(1024)
+    );
 }
 
 /// Prints rows under a header in aligned columns.
