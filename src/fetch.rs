@@ -85,8 +85,10 @@ pub fn image_request(spec: &Spec, picture: &Picture, view: &ViewRef) -> ImageReq
 fn diagnostic(spec: &Spec, users: &[User], err: &TableauError) -> Diagnostic {
     let first = &users[0];
     let mut message = format!("{}: {}", first.slide, err.message);
-    if users.len() > 1 {
-        let others: Vec<&str> = users[1..].iter().map(|u| u.slide.as_str()).collect();
+    let mut others: Vec<&str> = users[1..].iter().map(|u| u.slide.as_str()).collect();
+    others.retain(|slide| *slide != first.slide);
+    others.dedup();
+    if !others.is_empty() {
         message.push_str(&format!(" (also used by {})", others.join(", ")));
     }
     let mut diag = Diagnostic::new(message).at(Location::new(&spec.path, first.line, 1));
@@ -202,7 +204,7 @@ pub async fn fetch(
             })
             .collect();
         return Err(FetchError {
-            bad_input: true,
+            bad_input: false,
             diagnostics,
         });
     }

@@ -11,6 +11,7 @@ pub mod imaging;
 pub mod layout;
 pub mod pipeline;
 pub mod pptx;
+pub mod preview;
 pub mod simulate;
 pub mod spec;
 pub mod tableau;

@@ -363,7 +363,7 @@ pub fn build(
 ) -> Result<BuildReport, BuildError> {
     let plan = plan(spec)?;
 
-    let fetched = fetch_views(spec, &plan, options)?;
+    let fetched = fetch_views(spec, &plan, options, false)?;
     let ready = ready_pictures(spec, &plan, &fetched)?;
 
     let has_notes: Vec<bool> = plan
@@ -428,8 +428,14 @@ pub struct ReadyPicture {
     pub region: PixelBox,
 }
 
-/// Fetches the renders the plan's view pictures need, in one session.
-fn fetch_views(spec: &Spec, plan: &Plan, options: &FetchOptions) -> Result<Fetched, BuildError> {
+/// Fetches the renders the plan's view pictures need, in one session, with the layouts of
+/// the views cropped by sheet (or of every view, with `all_layouts`).
+pub fn fetch_views(
+    spec: &Spec,
+    plan: &Plan,
+    options: &FetchOptions,
+    all_layouts: bool,
+) -> Result<Fetched, BuildError> {
     let mut requests: std::collections::BTreeMap<ImageRequest, Vec<User>> = Default::default();
     let mut layouts = std::collections::BTreeSet::new();
     for planned in &plan.slides {
@@ -440,7 +446,7 @@ fn fetch_views(spec: &Spec, plan: &Plan, options: &FetchOptions) -> Result<Fetch
                     line: picture.picture.line,
                 };
                 requests.entry(request.clone()).or_default().push(user);
-                if matches!(picture.picture.crop, Some(Crop::Sheet { .. })) {
+                if all_layouts || matches!(picture.picture.crop, Some(Crop::Sheet { .. })) {
                     layouts.insert(request.view.clone());
                 }
             }
@@ -473,10 +479,7 @@ fn ready_pictures(
         input: Vec::new(),
         failures: Vec::new(),
     };
-    let mut workbooks = Workbooks {
-        files: &fetched.workbooks,
-        parsed: HashMap::new(),
-    };
+    let mut workbooks = Workbooks::new(&fetched.workbooks);
     let mut slides = Vec::with_capacity(plan.slides.len());
     for planned in &plan.slides {
         let mut ready = Vec::with_capacity(planned.pictures.len());
@@ -516,13 +519,23 @@ fn ready_pictures(
 }
 
 /// Workbook layouts, each parsed once however many crops use it.
-struct Workbooks<'f> {
+#[derive(Debug)]
+pub struct Workbooks<'f> {
     files: &'f HashMap<String, PathBuf>,
     parsed: HashMap<String, Result<Workbook, String>>,
 }
 
-impl Workbooks<'_> {
-    fn get(&mut self, id: &str) -> Result<&Workbook, String> {
+impl<'f> Workbooks<'f> {
+    /// Layouts of the workbook files fetched.
+    pub fn new(files: &'f HashMap<String, PathBuf>) -> Workbooks<'f> {
+        Workbooks {
+            files,
+            parsed: HashMap::new(),
+        }
+    }
+
+    /// The workbook with LUID `id`, parsed.
+    pub fn get(&mut self, id: &str) -> Result<&Workbook, String> {
         let files = self.files;
         self.parsed
             .entry(id.to_string())
@@ -538,7 +551,7 @@ impl Workbooks<'_> {
 }
 
 /// The box of the worksheet `sheet` in a render of `view`, or what is wrong.
-fn sheet_region(
+pub fn sheet_region(
     view: &View,
     workbooks: &mut Workbooks,
     sheet: &str,

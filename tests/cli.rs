@@ -415,3 +415,41 @@ fn layout_mismatches_list_the_layouts() {
         ],
     );
 }
+
+#[test]
+fn preview_draws_each_crop_on_its_source() {
+    let ws = Workspace::new();
+    let spec = std::fs::read_to_string(common::repo().join("specs/offline-example.yaml")).unwrap();
+    ws.write("offline-example.yaml", spec);
+    let run = ws.run(&["preview", "offline-example.yaml", "--out", "preview"]);
+    run.expect_code(0);
+    assert!(
+        run.stdout
+            .contains("preview/01-assets-incidents-dashboard-png.png: 5 crops"),
+        "{}",
+        run.stdout
+    );
+    let drawn = image::open(ws.join("preview/01-assets-incidents-dashboard-png.png"))
+        .unwrap()
+        .to_rgb8();
+    let source = image::open(ws.join("assets/incidents-dashboard.png"))
+        .unwrap()
+        .to_rgb8();
+    assert_eq!(drawn.dimensions(), source.dimensions());
+    // The "Incidents by fleet" crop (16, 96, 560, 688) is outlined 3 px wide in orange.
+    let orange = image::Rgb([230, 85, 13]);
+    for (x, y) in [
+        (17, 300),
+        (16 + 560 - 2, 300),
+        (300, 97),
+        (300, 96 + 688 - 2),
+    ] {
+        assert_eq!(*drawn.get_pixel(x, y), orange, "no crop edge at ({x}, {y})");
+    }
+    assert_ne!(
+        *drawn.get_pixel(300, 300),
+        orange,
+        "the crop's inside is painted"
+    );
+    assert_eq!(drawn.get_pixel(1199, 799), source.get_pixel(1199, 799));
+}

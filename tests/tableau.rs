@@ -641,3 +641,40 @@ fn the_demo_runs_with_no_server_and_no_token() {
         8
     );
 }
+
+#[test]
+fn preview_outlines_the_dashboard_zones_and_the_sheet_crops() {
+    let server = Server::start(Config::default());
+    let ws = Workspace::new();
+    copy_spec(&ws, "demo.yaml");
+    let url = server.url();
+    let args = [
+        "preview",
+        "demo.yaml",
+        "--server",
+        &url,
+        "--out",
+        "pv",
+        "--cache",
+        "c",
+    ];
+    let run = run_with_token(&ws, &args, DEFAULT_TOKEN_SECRET);
+    run.expect_code(0);
+    assert!(
+        run.stdout
+            .contains("pv/01-Safety-Overview-Incidents-high.png: 3 crops, 3 zones"),
+        "{}",
+        run.stdout
+    );
+    let drawn = image::open(ws.join("pv/01-Safety-Overview-Incidents-high.png"))
+        .unwrap()
+        .to_rgb8();
+    assert_eq!(drawn.dimensions(), (2400, 1600));
+    // Zone "Incidents by Fleet" is (16, 176)–(1168, 1584) at 2×; its crop is the card inside
+    // the 8 px margin, (24, 184)–(1160, 1576).
+    let (blue, orange) = (image::Rgb([31, 119, 180]), image::Rgb([230, 85, 13]));
+    assert_eq!(*drawn.get_pixel(16, 800), blue, "no zone edge");
+    assert_eq!(*drawn.get_pixel(24, 800), orange, "no crop edge");
+    assert_eq!(*drawn.get_pixel(1159, 800), orange, "no crop edge");
+    assert_eq!(server.stats().open_sessions, 0);
+}

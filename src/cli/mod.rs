@@ -46,6 +46,8 @@ enum Command {
     Build(BuildArgs),
     /// Validate a spec and its local images without building or using the network.
     Check(SpecArgs),
+    /// Draw each source image with a pixel grid, the spec's crops and the dashboard's zones.
+    Preview(PreviewArgs),
     /// List the projects, workbooks and views of a site, for writing specs.
     Views(views::ViewsArgs),
     /// Print the worksheet zones of a workbook's dashboards as pixel rectangles.
@@ -81,6 +83,24 @@ struct BuildArgs {
     /// Where to write the deck [default: the spec's `deck.output`, else SPEC-NAME.pptx]
     #[arg(short, long, value_name = "OUT")]
     output: Option<PathBuf>,
+    #[command(flatten)]
+    fetch: FetchArgs,
+}
+
+#[derive(Debug, Args)]
+struct PreviewArgs {
+    #[command(flatten)]
+    spec: SpecArgs,
+    /// Folder for the annotated images (created if missing).
+    #[arg(long, value_name = "DIR", default_value = "preview")]
+    out: PathBuf,
+    #[command(flatten)]
+    fetch: FetchArgs,
+}
+
+/// How renders are fetched: the server, the cache and concurrency.
+#[derive(Debug, Args)]
+struct FetchArgs {
     #[command(flatten)]
     server: ServerArgs,
     /// Folder of cached renders [default: the user's cache folder, e.g. ~/.cache/deckgen]
@@ -167,30 +187,28 @@ fn run(cli: &Cli) -> Result<(), BuildError> {
     match &cli.command {
         Command::Build(args) => {
             let mut spec = load(&args.spec)?;
-            apply_server_args(&mut spec, &args.server);
+            let options = fetch_options(&mut spec, &args.fetch, !cli.quiet)?;
             let output = output_path(args.output.as_deref(), &spec);
             tracing::info!(output = %output.display(), slides = spec.slides.len(), "building");
-            let uses_views = spec
-                .slides
-                .iter()
-                .flat_map(|s| &s.images)
-                .any(|p| matches!(p.source, spec::Source::View(_)));
-            let connection = match &spec.server {
-                Some(server) if uses_views && !args.offline => {
-                    Some(connection(server, &args.server).map_err(input_error)?)
-                }
-                _ => None,
-            };
-            let options = FetchOptions {
-                cache: Cache::new(args.cache.clone().unwrap_or_else(cache::default_dir)),
-                offline: args.offline,
-                jobs: usize::from(args.jobs),
-                progress: !cli.quiet,
-                connection,
-            };
             let report = pipeline::build(&spec, &output, &options)?;
             if !cli.quiet {
                 print_report(&report);
+            }
+            Ok(())
+        }
+        Command::Preview(args) => {
+            let mut spec = load(&args.spec)?;
+            let options = fetch_options(&mut spec, &args.fetch, !cli.quiet)?;
+            let written = crate::preview::preview(&spec, &options, &args.out)?;
+            let mut out = std::io::stdout().lock();
+            for file in written {
+                let _ = writeln!(
+                    out,
+                    "{}: {} crops, {} zones",
+                    file.path.display(),
+                    file.crops,
+                    file.zones
+                );
             }
             Ok(())
         }
@@ -225,6 +243,34 @@ fn run(cli: &Cli) -> Result<(), BuildError> {
             Ok(())
         }
     }
+}
+
+/// Applies the server flags to `spec` and says how to fetch its views; the token is read
+/// only when a view will really be fetched.
+fn fetch_options(
+    spec: &mut spec::Spec,
+    args: &FetchArgs,
+    progress: bool,
+) -> Result<FetchOptions, BuildError> {
+    apply_server_args(spec, &args.server);
+    let uses_views = spec
+        .slides
+        .iter()
+        .flat_map(|s| &s.images)
+        .any(|p| matches!(p.source, spec::Source::View(_)));
+    let connection = match &spec.server {
+        Some(server) if uses_views && !args.offline => {
+            Some(connection(server, &args.server).map_err(input_error)?)
+        }
+        _ => None,
+    };
+    Ok(FetchOptions {
+        cache: Cache::new(args.cache.clone().unwrap_or_else(cache::default_dir)),
+        offline: args.offline,
+        jobs: usize::from(args.jobs),
+        progress,
+        connection,
+    })
 }
 
 fn print_report(report: &pipeline::BuildReport) {

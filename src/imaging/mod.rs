@@ -4,6 +4,7 @@
 //! would not fit the memory budget is refused before a byte of it is decoded.
 
 mod crop;
+pub mod draw;
 
 use std::io::Cursor;
 

@@ -7,11 +7,11 @@
 use super::data::{Bars, Chart, Lines, Series};
 use super::frame::Frame;
 use super::tables;
-use super::text::{Align, Anchor, Style};
+use crate::imaging::draw::text::{Align, Anchor, Style};
 
 /// The colours of the sample site.
 pub mod palette {
-    use crate::simulate::raster::Color;
+    use crate::imaging::draw::raster::Color;
 
     /// Dashboard background.
     pub const PAGE: Color = Color(242, 244, 247);
@@ -65,7 +65,7 @@ pub fn draw(f: &mut Frame, chart: &Chart, legend: bool) {
 }
 
 /// A text style.
-pub fn style(size: f32, color: super::raster::Color, bold: bool) -> Style {
+pub fn style(size: f32, color: crate::imaging::draw::raster::Color, bold: bool) -> Style {
     Style { size, color, bold }
 }
 

@@ -9,7 +9,7 @@
 use super::catalog::{ChartKind, SampleStyle};
 use super::charts::palette;
 use super::query::ViewFilters;
-use super::raster::Color;
+use crate::imaging::draw::raster::Color;
 
 /// One series of a chart.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,8 +4,8 @@
 //! frame scales each axis to the card's real size in the rendered image, so a 2× render puts
 //! every mark exactly twice as far from the card's corner.
 
-use super::raster::{Canvas, Color, PxRect};
-use super::text::{self, Align, Anchor, Style};
+use crate::imaging::draw::raster::{Canvas, Color, PxRect};
+use crate::imaging::draw::text::{self, Align, Anchor, Style};
 
 /// One card's design coordinates over a region of the canvas.
 #[derive(Debug)]

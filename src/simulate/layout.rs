@@ -5,7 +5,7 @@
 //! `.twb`. The dashboards below are written in declared pixels for readability and converted to
 //! those units once; the renderer and the workbook writer only ever see the units.
 
-use super::raster::PxRect;
+use crate::imaging::draw::raster::PxRect;
 
 /// One axis of a dashboard in zone units.
 pub const FULL: u32 = 100_000;

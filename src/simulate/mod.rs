@@ -13,13 +13,11 @@ mod frame;
 mod http_tests;
 mod layout;
 mod query;
-mod raster;
 mod render;
 mod routes;
 mod server;
 mod session;
 mod tables;
-mod text;
 mod twb;
 mod xml;
 #[cfg(test)]

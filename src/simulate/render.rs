@@ -15,8 +15,8 @@ use super::data;
 use super::frame::Frame;
 use super::layout::{Dashboard, Zone, ZoneKind};
 use super::query::ViewFilters;
-use super::raster::{Canvas, PxRect};
-use super::text::{Align, Anchor};
+use crate::imaging::draw::raster::{Canvas, PxRect};
+use crate::imaging::draw::text::{Align, Anchor};
 
 /// The declared size of a view: the dashboard's fixed size, or the worksheet size.
 pub fn declared_size(catalog: &Catalog, view: &View) -> (u32, u32) {

@@ -4,7 +4,7 @@ use super::charts::palette::*;
 use super::charts::{header, no_data, style};
 use super::data::{Heat, Ranked};
 use super::frame::Frame;
-use super::text::{Align, Anchor};
+use crate::imaging::draw::text::{Align, Anchor};
 
 /// The lowest utilisation the heat scale distinguishes, in percent.
 const HEAT_FLOOR: u32 = 40;
@@ -89,7 +89,7 @@ pub fn ranked(f: &mut Frame, list: &Ranked) {
 }
 
 /// The heat colour of a percentage.
-fn heat_color(value: u32) -> super::raster::Color {
+fn heat_color(value: u32) -> crate::imaging::draw::raster::Color {
     let t = value.saturating_sub(HEAT_FLOOR) as f32 / (100 - HEAT_FLOOR) as f32;
     HEAT_LOW.mix(HEAT_HIGH, t)
 }

@@ -8,9 +8,9 @@ use quick_xml::events::{BytesStart, Event};
 use super::catalog::Catalog;
 use super::charts::palette::{BORDER, PAGE};
 use super::query::ViewFilters;
-use super::raster::{Color, PxRect};
 use super::render;
 use super::twb::workbook_xml;
+use crate::imaging::draw::raster::{Color, PxRect};
 
 /// A worksheet zone as a client reads it from the file.
 #[derive(Debug)]

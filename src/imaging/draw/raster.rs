@@ -161,6 +161,16 @@ impl Canvas {
         }
     }
 
+    /// A canvas holding the pixels of `image`, to draw over it.
+    pub fn from_image(image: RgbImage) -> Canvas {
+        let (width, height) = image.dimensions();
+        Canvas {
+            width,
+            height,
+            pixels: image.into_raw(),
+        }
+    }
+
     /// The colour of one pixel, or `None` outside the canvas.
     #[cfg(test)]
     pub fn pixel(&self, x: u32, y: u32) -> Option<Color> {
