@@ -36,7 +36,7 @@ struct Source {
 pub struct Written {
     /// The PNG written.
     pub path: PathBuf,
-    /// Crops drawn on it.
+    /// Distinct crop boxes drawn on it.
     pub crops: usize,
     /// Worksheet zones drawn on it.
     pub zones: usize,
@@ -198,9 +198,11 @@ pub fn preview(
             }
         }
 
-        let mut crops = 0;
+        // Slides that crop the same box share one outline and one label.
+        let mut boxes: Vec<(PixelBox, Vec<usize>)> = Vec::new();
         for (slide, crop) in &source.crops {
             let region = match crop {
+                None => continue,
                 Some(Crop::Sheet { name, pad }) => match &source.view {
                     Some(view) => {
                         pipeline::sheet_region(view, &mut workbooks, name, *pad, &info).ok()
@@ -226,11 +228,16 @@ pub fn preview(
                 other => imaging::resolve_crop(other.as_ref(), width, height).ok(),
             };
             let Some(region) = region else { continue };
-            if crop.is_none() {
-                continue;
+            match boxes.iter_mut().find(|(b, _)| *b == region) {
+                Some((_, slides)) => slides.push(*slide),
+                None => boxes.push((region, vec![*slide])),
             }
-            let area = rect(region);
+        }
+        for (region, slides) in &boxes {
+            let area = rect(*region);
             canvas.frame_box(area, 3, CROP);
+            let names: Vec<String> = slides.iter().map(ToString::to_string).collect();
+            let words = if slides.len() == 1 { "slide" } else { "slides" };
             // Inside the bottom-left corner, where a zone's name (top-left) never is.
             let inside = area
                 .y1
@@ -240,12 +247,12 @@ pub fn preview(
                 &mut canvas,
                 area.x0 + 4,
                 inside,
-                &format!("slide {slide}"),
+                &format!("{words} {}", names.join(", ")),
                 CROP,
                 size,
             );
-            crops += 1;
         }
+        let crops = boxes.len();
 
         let path = out.join(file_name(index, &source.name));
         let picture = canvas

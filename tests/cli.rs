@@ -425,7 +425,7 @@ fn preview_draws_each_crop_on_its_source() {
     run.expect_code(0);
     assert!(
         run.stdout
-            .contains("preview/01-assets-incidents-dashboard-png.png: 5 crops"),
+            .contains("preview/01-assets-incidents-dashboard-png.png: 3 crops"),
         "{}",
         run.stdout
     );
