@@ -453,3 +453,16 @@ fn preview_draws_each_crop_on_its_source() {
     );
     assert_eq!(drawn.get_pixel(1199, 799), source.get_pixel(1199, 799));
 }
+
+#[test]
+fn picture_keys_without_a_picture_and_view_options_on_files_are_refused() {
+    fails_cleanly(
+        "version: 1\nslides:\n  - title: A\n    crop: { x: 0, y: 0, width: 5, height: 5 }\n  \
+         - title: B\n    image: assets/fleet-mix.png\n    filters: { Region: North }\n",
+        2,
+        &[
+            "deck.yaml:4:11: `crop` in slide 1 (A), which has no picture",
+            "deck.yaml:7:14: `filters` in slide 2 (B) has no effect on a local image",
+        ],
+    );
+}

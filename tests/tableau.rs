@@ -124,6 +124,13 @@ fn slide_pictures(deck: &Path, slide: usize) -> Vec<image::RgbaImage> {
         .collect()
 }
 
+/// Renders the Incidents dashboard straight from the simulator with `query`, decoded.
+fn incidents(server: &Server, query: &str) -> (Vec<u8>, image::RgbaImage) {
+    let png = render(server, "SafetyOverview/sheets/Incidents", query);
+    let decoded = image::load_from_memory(&png).unwrap().to_rgba8();
+    (png, decoded)
+}
+
 /// Renders a view straight from the simulator, bypassing deckgen.
 fn render(server: &Server, content_url: &str, query: &str) -> Vec<u8> {
     let base = server.url();
@@ -205,13 +212,11 @@ fn charts_cropped_by_sheet_name_are_the_charts_the_server_drew() {
 
     // Slide 3: Incidents by Fleet at high resolution; the simulator drew it at
     // (12, 92, 568, 696) of the 1200 × 800 dashboard, so (24, 184, 1136, 1392) at 2×.
-    let high = render(
+    let (high, high_image) = incidents(
         &server,
-        "SafetyOverview/sheets/Incidents",
         "resolution=high&maxAge=60&vf_Month=2026-11&vf_Region=All",
     );
     let high_path = ws.write("incidents-high.png", &high);
-    let high_image = image::load_from_memory(&high).unwrap().to_rgba8();
     assert_eq!(high_image.dimensions(), (2400, 1600));
     let fleet = locate(
         &high_image,
@@ -221,12 +226,7 @@ fn charts_cropped_by_sheet_name_are_the_charts_the_server_drew() {
     );
 
     // Slide 5: Top Hazards, (588, 484, 600, 304) at 1×.
-    let plain = render(
-        &server,
-        "SafetyOverview/sheets/Incidents",
-        "resolution=high&maxAge=60&vf_Region=All",
-    );
-    let plain_image = image::load_from_memory(&plain).unwrap().to_rgba8();
+    let (_, plain_image) = incidents(&server, "resolution=high&maxAge=60&vf_Region=All");
     locate(
         &plain_image,
         &slide_pictures(&ws.join("deck.pptx"), 5)[0],
@@ -235,12 +235,7 @@ fn charts_cropped_by_sheet_name_are_the_charts_the_server_drew() {
     );
 
     // Slide 6: North and South differ and each is the chart.
-    let north = render(
-        &server,
-        "SafetyOverview/sheets/Incidents",
-        "resolution=high&maxAge=60&vf_Region=North",
-    );
-    let north_image = image::load_from_memory(&north).unwrap().to_rgba8();
+    let (_, north_image) = incidents(&server, "resolution=high&maxAge=60&vf_Region=North");
     let pictures = slide_pictures(&ws.join("deck.pptx"), 6);
     assert_ne!(
         pictures[0], pictures[1],

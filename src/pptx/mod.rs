@@ -226,45 +226,36 @@ impl Package {
             });
         }
 
-        if let (Some(text), Some(master)) = (notes, &self.notes_master) {
+        let notes = notes.zip(self.notes_master.clone());
+        let notes_part = notes.as_ref().map(|_| {
             self.notes_written += 1;
-            let notes_part = notes_name(self.notes_written);
-            rels.add(rel::NOTES_SLIDE, &from_sibling_folder(&notes_part));
-            let mut notes_rels = Relationships::new();
-            notes_rels.add(rel::NOTES_MASTER, &from_sibling_folder(master));
-            notes_rels.add(rel::SLIDE, &from_sibling_folder(&name));
-            self.out.add(
-                &name,
-                slide::slide_xml(&shapes).as_bytes(),
-                Storage::Deflate,
-            )?;
-            self.out.add(
-                &rels_part_name(&name),
-                rels.to_xml().as_bytes(),
-                Storage::Deflate,
-            )?;
-            self.out.add(
-                &notes_part,
-                notes::notes_xml(text, self.notes_slide_image).as_bytes(),
-                Storage::Deflate,
-            )?;
-            let notes_rels_name = rels_part_name(&notes_part);
-            return self.out.add(
-                &notes_rels_name,
-                notes_rels.to_xml().as_bytes(),
-                Storage::Deflate,
-            );
-        }
-        self.out.add(
-            &name,
-            slide::slide_xml(&shapes).as_bytes(),
-            Storage::Deflate,
-        )?;
+            let part = notes_name(self.notes_written);
+            rels.add(rel::NOTES_SLIDE, &from_sibling_folder(&part));
+            part
+        });
+        let slide_xml = slide::slide_xml(&shapes);
+        self.out
+            .add(&name, slide_xml.as_bytes(), Storage::Deflate)?;
         self.out.add(
             &rels_part_name(&name),
             rels.to_xml().as_bytes(),
             Storage::Deflate,
-        )
+        )?;
+
+        if let (Some((text, master)), Some(part)) = (notes, notes_part) {
+            let mut notes_rels = Relationships::new();
+            notes_rels.add(rel::NOTES_MASTER, &from_sibling_folder(&master));
+            notes_rels.add(rel::SLIDE, &from_sibling_folder(&name));
+            let xml = notes::notes_xml(text, self.notes_slide_image);
+            self.out.add(&part, xml.as_bytes(), Storage::Deflate)?;
+            let rels_xml = notes_rels.to_xml();
+            self.out.add(
+                &rels_part_name(&part),
+                rels_xml.as_bytes(),
+                Storage::Deflate,
+            )?;
+        }
+        Ok(())
     }
 
     /// Stores an image once per distinct content and returns its part name.

@@ -43,6 +43,15 @@ const CROP_KEYS: &[&str] = &[
     "x", "y", "width", "height", "left", "top", "right", "bottom", "sheet", "pad",
 ];
 const VIEW_KEYS: &[&str] = &["id"];
+/// Keys that only mean something for a Tableau view.
+const VIEW_OPTION_KEYS: &[&str] = &[
+    "filters",
+    "parameters",
+    "resolution",
+    "max_age",
+    "viz_width",
+    "viz_height",
+];
 
 /// Every problem found in a spec.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,6 +132,12 @@ impl<'n> Fields<'n> {
 
     fn has(&self, key: &str) -> bool {
         self.get(key).is_some()
+    }
+
+    /// The first of `keys` that is set, with where it is.
+    fn first_of<'k>(&self, keys: impl IntoIterator<Item = &'k &'k str>) -> Option<(&'k str, Pos)> {
+        keys.into_iter()
+            .find_map(|key| self.get(key).map(|n| (*key, n.pos)))
     }
 }
 
@@ -651,18 +666,8 @@ impl Loader<'_> {
                     .extend(self.picture(&fields, node, &what, base_dir));
             }
             None => {
-                let stray = [
-                    "crop",
-                    "trim",
-                    "alt",
-                    "filters",
-                    "parameters",
-                    "resolution",
-                    "max_age",
-                ]
-                .into_iter()
-                .find_map(|key| fields.get(key).map(|n| (key, n.pos)));
-                if let Some((key, pos)) = stray {
+                let picture_keys = ["crop", "trim", "alt"].iter().chain(VIEW_OPTION_KEYS);
+                if let Some((key, pos)) = fields.first_of(picture_keys) {
                     let hint = "add `image: path.png` or `view: \"Workbook/View\"` to the slide";
                     self.error(
                         pos,
@@ -747,25 +752,15 @@ impl Loader<'_> {
             None => false,
         };
         let view_options = self.view_options(fields, what);
-        if matches!(source, Source::File(_)) {
-            let view_only = [
-                "filters",
-                "parameters",
-                "resolution",
-                "max_age",
-                "viz_width",
-                "viz_height",
-            ]
-            .into_iter()
-            .find_map(|key| fields.get(key).map(|n| (key, n.pos)));
-            if let Some((key, pos)) = view_only {
-                let hint = "filters and render options apply to Tableau views only";
-                self.error(
-                    pos,
-                    format!("`{key}` in {what} has no effect on a local image"),
-                    Some(hint.into()),
-                );
-            }
+        if matches!(source, Source::File(_))
+            && let Some((key, pos)) = fields.first_of(VIEW_OPTION_KEYS)
+        {
+            let hint = "filters and render options apply to Tableau views only";
+            self.error(
+                pos,
+                format!("`{key}` in {what} has no effect on a local image"),
+                Some(hint.into()),
+            );
         }
         Some(Picture {
             source,
