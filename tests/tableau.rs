@@ -621,20 +621,118 @@ fn sign_in_redirects_and_prefixed_xml_are_followed() {
 }
 
 #[test]
-fn the_demo_runs_with_no_server_and_no_token() {
+fn the_demo_runs_with_no_server_and_no_token_and_passes_conformance() {
     let ws = Workspace::new();
-    let run = ws.run(&["demo", "-o", "demo.pptx"]);
-    run.expect_code(0)
+    ws.run(&["demo", "-o", "demo.pptx"])
+        .expect_code(0)
         .expect_stderr(&["wrote demo.pptx: 8 slides, 10 pictures"]);
-    let archive = zip::ZipArchive::new(std::fs::File::open(ws.join("demo.pptx")).unwrap()).unwrap();
-    assert_eq!(
-        archive
-            .file_names()
-            .filter_map(Result::ok)
-            .filter(|n| n.starts_with("ppt/slides/slide"))
-            .count(),
-        8
+    let deck = ws.join("demo.pptx");
+
+    // The same renders, straight from a simulator of the same configuration.
+    let server = Server::start(Config::default());
+    let fetch = |content_url: &str, query: &str, name: &str| {
+        let png = render(&server, content_url, query);
+        let decoded = image::load_from_memory(&png).unwrap().to_rgba8();
+        (ws.write(name, &png), decoded)
+    };
+    let incidents = "SafetyOverview/sheets/Incidents";
+    let (all, all_image) = fetch(incidents, "resolution=high&maxAge=60", "all.png");
+    let (north, north_image) = fetch(
+        incidents,
+        "resolution=high&maxAge=60&vf_Region=North",
+        "n.png",
     );
+    let (south, south_image) = fetch(
+        incidents,
+        "resolution=high&maxAge=60&vf_Region=South",
+        "s.png",
+    );
+    let (mix, mix_image) = fetch(
+        "FleetOperations/sheets/FleetMix",
+        "resolution=high&maxAge=60",
+        "mix.png",
+    );
+    let (util, _) = fetch(
+        "FleetOperations/sheets/Utilisation",
+        "maxAge=60",
+        "util.png",
+    );
+
+    // Each crop by sheet is the card the simulator drew (at 2×), within a pixel.
+    let fleet = locate(
+        &all_image,
+        &slide_pictures(&deck, 4)[0],
+        [24, 184, 1136, 1392],
+        1,
+    );
+    let five = slide_pictures(&deck, 5);
+    let trend = locate(&all_image, &five[0], [1176, 184, 1200, 768], 1);
+    let hazards = locate(&all_image, &five[1], [1176, 968, 1200, 608], 1);
+    let six = slide_pictures(&deck, 6);
+    let north_box = locate(&north_image, &six[0], [24, 184, 1136, 1392], 1);
+    let south_box = locate(&south_image, &six[1], [24, 184, 1136, 1392], 1);
+    let seven = slide_pictures(&deck, 7);
+    let region = locate(&mix_image, &seven[0], [24, 152, 1088, 1224], 1);
+    let utilisation = locate(&mix_image, &seven[1], [1128, 152, 848, 1224], 1);
+
+    let footer = format!("Safety Analytics · {} · demo data", "November 2026");
+    let footer = Some(footer.as_str());
+    let slides = [
+        SlideExpect::new("title")
+            .title("Safety performance")
+            .subtitle("November 2026 · rendered from Tableau"),
+        SlideExpect::new("image")
+            .title("The Incidents dashboard")
+            .notes("The whole dashboard as Tableau renders it at high resolution.")
+            .numbered(footer)
+            .picture(picture(
+                &all,
+                [0, 0, 2400, 1600],
+                "Safety Overview/Incidents",
+            )),
+        SlideExpect::new("section")
+            .title("Charts cropped by name")
+            .subtitle("crop: { sheet: ... } finds each chart in the dashboard's layout"),
+        SlideExpect::new("image")
+            .title("Incidents by fleet")
+            .notes("Source: Safety Overview / Incidents, all regions.")
+            .numbered(footer)
+            .picture(picture(&all, fleet, "Safety Overview/Incidents")),
+        SlideExpect::new("two-up")
+            .title("Monthly trend and top hazards")
+            .numbered(footer)
+            .picture(picture(&all, trend, "Safety Overview/Incidents"))
+            .picture(picture(&all, hazards, "Safety Overview/Incidents")),
+        SlideExpect::new("two-up")
+            .title("North and South")
+            .numbered(footer)
+            .picture(picture(
+                &north,
+                north_box,
+                "Incidents by fleet, North region",
+            ))
+            .picture(picture(
+                &south,
+                south_box,
+                "Incidents by fleet, South region",
+            )),
+        SlideExpect::new("grid")
+            .title("Fleet operations")
+            .numbered(footer)
+            .picture(picture(&mix, region, "Fleet Operations/Fleet Mix"))
+            .picture(picture(&mix, utilisation, "Fleet Operations/Fleet Mix"))
+            .picture(picture(
+                &util,
+                [0, 0, 800, 600],
+                "FleetOperations/sheets/Utilisation",
+            )),
+        SlideExpect::new("full").picture(picture(
+            &mix,
+            [0, 0, 2000, 1400],
+            "The Fleet Mix dashboard",
+        )),
+    ];
+    submit("demo", &deck, WIDE, &slides);
 }
 
 #[test]
