@@ -771,3 +771,78 @@ fn preview_outlines_the_dashboard_zones_and_the_sheet_crops() {
     assert_eq!(*drawn.get_pixel(1159, 800), orange, "no crop edge");
     assert_eq!(server.stats().open_sessions, 0);
 }
+
+#[test]
+fn sheet_crops_hold_at_standard_resolution_and_name_what_is_wrong() {
+    let server = Server::start(Config::default());
+    let ws = Workspace::new();
+    let spec = |crop: &str, view: &str| {
+        format!(
+            "version: 1\nserver: {{ url: https://unused.example.com, site: safety }}\nslides:\n  \
+             - title: Chart\n    view: \"{view}\"\n    project: Safety\n    \
+             resolution: standard\n    crop: {crop}\n"
+        )
+    };
+    ws.write(
+        "standard.yaml",
+        spec("{ sheet: Top Hazards }", "Safety Overview/Incidents"),
+    );
+    build(
+        &ws,
+        &server,
+        "standard.yaml",
+        "standard.pptx",
+        &["--cache", "c"],
+    )
+    .expect_code(0);
+    let (_, plain) = incidents(&server, "");
+    assert_eq!(plain.dimensions(), (1200, 800));
+    // Top Hazards is drawn at (588, 484, 600, 304) on the 1200 × 800 dashboard.
+    locate(
+        &plain,
+        &slide_pictures(&ws.join("standard.pptx"), 1)[0],
+        [588, 484, 600, 304],
+        1,
+    );
+
+    ws.write(
+        "typo.yaml",
+        spec("{ sheet: Top Hazard }", "Safety Overview/Incidents"),
+    );
+    build(&ws, &server, "typo.yaml", "typo.pptx", &["--cache", "c"])
+        .expect_code(2)
+        .expect_stderr(&[
+            "slide 1 (Chart): dashboard `Safety/Safety Overview/Incidents` has no sheet `Top Hazard`",
+            "its sheets, closest first: \"Top Hazards\"",
+        ]);
+    ws.write(
+        "worksheet.yaml",
+        spec("{ sheet: Top Hazards }", "Safety Overview/Top Hazards"),
+    );
+    build(
+        &ws,
+        &server,
+        "worksheet.yaml",
+        "worksheet.pptx",
+        &["--cache", "c"],
+    )
+    .expect_code(2)
+    .expect_stderr(&["needs a dashboard, but `Safety/Safety Overview/Top Hazards` is a worksheet"]);
+    assert!(!ws.join("typo.pptx").exists() && !ws.join("worksheet.pptx").exists());
+}
+
+#[test]
+fn servers_older_than_personal_access_tokens_are_refused() {
+    let server = Server::start(Config {
+        api_version: "3.5".into(),
+        ..Config::default()
+    });
+    let ws = Workspace::new();
+    copy_spec(&ws, "demo.yaml");
+    build(&ws, &server, "demo.yaml", "d.pptx", &["--cache", "c"])
+        .expect_code(1)
+        .expect_stderr(&[
+            "speaks REST API 3.5",
+            "needs 3.6 (Tableau Server 2019.4) or newer",
+        ]);
+}

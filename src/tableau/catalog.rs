@@ -99,11 +99,23 @@ pub async fn list(
     filters: &[String],
     fields: Option<&str>,
 ) -> Result<Vec<Element>, TableauError> {
+    list_in_pages(session, resource, item, filters, fields, PAGE_SIZE).await
+}
+
+/// [`list`] with pages of `page_size` items.
+pub async fn list_in_pages(
+    session: &Session,
+    resource: &str,
+    item: &str,
+    filters: &[String],
+    fields: Option<&str>,
+    page_size: u32,
+) -> Result<Vec<Element>, TableauError> {
     let mut items = Vec::new();
     let mut page = 1u32;
     loop {
         let mut pairs = vec![
-            ("pageSize".to_string(), PAGE_SIZE.to_string()),
+            ("pageSize".to_string(), page_size.to_string()),
             ("pageNumber".to_string(), page.to_string()),
         ];
         if !filters.is_empty() {
@@ -325,6 +337,49 @@ mod tests {
         );
         assert_eq!(eq_filter("name", "A, B"), None);
         assert_eq!(eq_filter("name", "R&D"), None);
+    }
+
+    #[test]
+    fn listings_page_through_to_the_last_item() {
+        use crate::simulate::{self, Config};
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let config = Config::default();
+            let listen = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+            let server = simulate::start(listen, config.clone()).await.unwrap();
+            let connection = crate::tableau::Connection {
+                url: server.url(),
+                site: config.site.clone(),
+                api_version: None,
+                token_name: config.token_name.clone(),
+                token_secret: crate::tableau::Secret::new(config.token_secret.clone()),
+                ca_cert: None,
+                timeout: std::time::Duration::from_secs(30),
+                retry: crate::tableau::RetryPolicy::default(),
+            };
+            let session = Session::sign_in(&connection).await.unwrap();
+            let before = server.stats().requests;
+            let views = list_in_pages(&session, "views", "view", &[], None, 25)
+                .await
+                .unwrap();
+            let pages = server.stats().requests - before;
+            let mut ids: Vec<&str> = views.iter().filter_map(|v| v.attr("id")).collect();
+            ids.sort();
+            ids.dedup();
+            assert_eq!((views.len(), ids.len(), pages), (113, 113, 5));
+            let empty = vec!["name:eq:No such view".to_string()];
+            assert!(
+                list_in_pages(&session, "views", "view", &empty, None, 25)
+                    .await
+                    .unwrap()
+                    .is_empty()
+            );
+            session.sign_out().await;
+            server.stop().await;
+        });
     }
 
     #[test]
