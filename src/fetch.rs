@@ -302,7 +302,8 @@ async fn fetch_with(
         return Err(FetchError::from_errors(spec, errors));
     }
 
-    // Download each workbook whose layout a crop needs, once per run.
+    // Download each workbook whose layout a crop needs, once per run, alongside the renders:
+    // a download takes a render's slot, not a round of its own.
     let mut needed: BTreeMap<String, Vec<User>> = BTreeMap::new();
     for (request, users) in &missing {
         if layouts.contains(&request.view) {
@@ -338,19 +339,6 @@ async fn fetch_with(
             (result, workbook_id, users)
         });
     }
-    while let Some(joined) = downloads.join_next().await {
-        let (result, workbook_id, users) = joined.expect("download task");
-        match result {
-            Ok(path) => {
-                fetched.workbooks.insert(workbook_id, path);
-            }
-            Err(err) => errors.push((users, err)),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(FetchError::from_errors(spec, errors));
-    }
-
     let bar = progress_bar(options, missing.len());
     let mut renders = JoinSet::new();
     for (request, users) in missing {
@@ -385,6 +373,16 @@ async fn fetch_with(
         }
     }
     bar.finish_and_clear();
+    while let Some(joined) = downloads.join_next().await {
+        let (result, workbook_id, users) = joined.expect("download task");
+        match result {
+            Ok(path) => {
+                fetched.workbooks.insert(workbook_id, path);
+            }
+            Err(err) => errors.push((users, err)),
+        }
+    }
+
     if errors.is_empty() {
         Ok(())
     } else {

@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, Location, nearest};
 use crate::fetch::{self, FetchOptions, Fetched, User};
+use image::DynamicImage;
+
 use crate::imaging::{self, Encoded, ImageInfo, PixelBox};
 use crate::layout::{self, Rect};
 use crate::pptx::base::{BaseError, builtin_names};
@@ -386,9 +388,10 @@ pub fn build(
     );
     let mut package =
         Package::begin(&plan.base, output, &has_notes, &props).map_err(write_error)?;
+    let mut decoded: Decoded = None;
     for (planned, ready) in plan.slides.iter().zip(&ready) {
         let layout = &plan.base.layouts[planned.layout];
-        let pictures = process_pictures(spec, planned, ready)?;
+        let pictures = process_pictures(spec, planned, ready, &mut decoded)?;
         let contents = slide_contents(spec, planned, layout, &pictures);
         package
             .add_slide(layout, &contents, planned.slide.notes.as_deref())
@@ -680,36 +683,50 @@ fn ready_render(
     }
 }
 
+/// The last image decoded, kept for the next picture that crops the same source: decks
+/// crop several charts from one dashboard in a row, and decoding dominates the cost.
+type Decoded = Option<(PathBuf, DynamicImage)>;
+
 fn process_pictures(
     spec: &Spec,
     planned: &PlannedSlide,
     ready: &[ReadyPicture],
+    decoded: &mut Decoded,
 ) -> Result<Vec<Encoded>, BuildError> {
     let mut encoded = Vec::with_capacity(ready.len());
     for (picture, source) in planned.pictures.iter().zip(ready) {
         let shown = display_path(spec, &source.path);
+        let who = planned.slide.describe();
         let fail = |message: String| {
             let location = Location::new(&spec.path, picture.picture.line, 1);
             BuildError::failure(vec![Diagnostic::new(message).at(location)])
         };
-        let bytes = std::fs::read(&source.path).map_err(|err| {
-            fail(format!(
-                "{}: cannot read image {shown}: {err}",
-                planned.slide.describe()
-            ))
-        })?;
-        let image = imaging::process(&bytes, &source.info, source.region, picture.picture.trim)
-            .map_err(|err| {
-                fail(format!(
-                    "{}: image {shown}: {err}",
-                    planned.slide.describe()
-                ))
-            })?;
+        let read = || {
+            std::fs::read(&source.path)
+                .map_err(|err| fail(format!("{who}: cannot read image {shown}: {err}")))
+        };
+        let trim = picture.picture.trim;
+        let image = if imaging::unchanged(&source.info, source.region, trim) {
+            imaging::process(&read()?, &source.info, source.region, trim)
+        } else {
+            if decoded
+                .as_ref()
+                .is_none_or(|(path, _)| *path != source.path)
+            {
+                *decoded = None;
+                let pixels = imaging::decode(&read()?, &source.info)
+                    .map_err(|err| fail(format!("{who}: image {shown}: {err}")))?;
+                *decoded = Some((source.path.clone(), pixels));
+            }
+            let (_, pixels) = decoded.as_ref().expect("decoded above");
+            imaging::crop_encode(pixels, source.region, trim)
+        }
+        .map_err(|err| fail(format!("{who}: image {shown}: {err}")))?;
         tracing::debug!(
             slide = planned.slide.number,
             image = %shown,
             region = %source.region,
-            trim = picture.picture.trim,
+            trim,
             width = image.width,
             height = image.height,
             bytes = image.bytes.len(),

@@ -167,13 +167,7 @@ pub fn process(
     region: PixelBox,
     trim: bool,
 ) -> Result<Encoded, ImageError> {
-    let whole = PixelBox {
-        x: 0,
-        y: 0,
-        width: info.width,
-        height: info.height,
-    };
-    if region == whole && !trim {
+    if unchanged(info, region, trim) {
         return Ok(Encoded {
             bytes: bytes.to_vec(),
             format: info.format,
@@ -181,9 +175,29 @@ pub fn process(
             height: info.height,
         });
     }
-    let image = decode(bytes, info)?;
+    crop_encode(&decode(bytes, info)?, region, trim)
+}
+
+/// Whether `process` would keep an image's bytes as they are.
+pub fn unchanged(info: &ImageInfo, region: PixelBox, trim: bool) -> bool {
+    !trim
+        && region
+            == PixelBox {
+                x: 0,
+                y: 0,
+                width: info.width,
+                height: info.height,
+            }
+}
+
+/// Cuts `region` out of decoded pixels (then trims it if asked) and encodes it as PNG.
+pub fn crop_encode(
+    image: &DynamicImage,
+    region: PixelBox,
+    trim: bool,
+) -> Result<Encoded, ImageError> {
     let region = if trim {
-        trim_box(&image, region)
+        trim_box(image, region)
     } else {
         region
     };

@@ -359,7 +359,6 @@ impl Session {
 
     /// GETs `url` with the session token, retrying what is worth retrying.
     pub async fn get(&self, url: &str, what: &str) -> Result<Answer, TableauError> {
-        let mut refreshed = false;
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -398,13 +397,14 @@ impl Session {
                 return Ok(Answer { body, headers });
             }
             let api = xml::api_error(&body);
+            // An expired token is replaced once per expiry, single-flight; a request may
+            // meet several expiries when other workers use up the new token first.
             if status == StatusCode::UNAUTHORIZED
-                && !refreshed
+                && attempt < self.retry.attempts
                 && api
                     .as_ref()
                     .is_none_or(|a| a.code == "401002" || a.code == "401000")
             {
-                refreshed = true;
                 self.refresh(generation).await?;
                 continue;
             }
