@@ -54,7 +54,7 @@ pub struct Config {
     pub site: String,
     /// The server's REST API version (`restApiVersion`); higher URL versions are refused.
     pub api_version: String,
-    /// Added to view-image and workbook-content requests only.
+    /// How long a view image (its drawing included) or a workbook download takes at least.
     pub latency: Duration,
     /// Share (0 to 1) of GET requests under `/api` answered with a fault.
     pub fault_rate: f64,
@@ -257,7 +257,7 @@ pub struct SimulateArgs {
     /// The REST API version the server reports.
     #[arg(long, value_name = "VERSION", default_value = DEFAULT_API_VERSION)]
     pub api_version: String,
-    /// Milliseconds added to each view image and workbook download.
+    /// Milliseconds a view image (drawing included) or a workbook download takes at least.
     #[arg(long, value_name = "MS", default_value_t = 0)]
     pub latency_ms: u64,
     /// Share of GET requests answered with a fault (500, 503, 429 or a dropped connection).
