@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::mpsc::Sender;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -40,6 +41,17 @@ pub struct User {
     pub line: usize,
 }
 
+/// One thing the fetch has ready.
+#[derive(Debug, Clone)]
+pub enum Arrival {
+    /// A view reference looked up.
+    View(ViewRef, View),
+    /// A render on disk.
+    Render(ImageRequest, PathBuf),
+    /// A workbook file on disk, by workbook LUID.
+    Workbook(String, PathBuf),
+}
+
 /// What the fetch produced: each render's file and each view's look-up.
 #[derive(Debug, Default)]
 pub struct Fetched {
@@ -49,6 +61,35 @@ pub struct Fetched {
     pub views: HashMap<ViewRef, View>,
     /// Workbook files (for dashboard layouts) by workbook LUID.
     pub workbooks: HashMap<String, PathBuf>,
+    /// Where each arrival is also announced, so slides can be written as theirs come in.
+    notify: Option<Sender<Arrival>>,
+}
+
+impl Fetched {
+    /// The same results, no longer announced anywhere (which ends the announcements).
+    pub fn quiet(mut self) -> Fetched {
+        self.notify = None;
+        self
+    }
+
+    /// Records an arrival (and announces it).
+    pub fn accept(&mut self, arrival: Arrival) {
+        if let Some(notify) = &self.notify {
+            // The receiver may have stopped writing after an error; the fetch goes on.
+            let _ = notify.send(arrival.clone());
+        }
+        match arrival {
+            Arrival::View(reference, view) => {
+                self.views.insert(reference, view);
+            }
+            Arrival::Render(request, path) => {
+                self.renders.insert(request, path);
+            }
+            Arrival::Workbook(id, path) => {
+                self.workbooks.insert(id, path);
+            }
+        }
+    }
 }
 
 fn workbook_key(server: &str, site: &str, workbook_id: &str) -> String {
@@ -138,6 +179,7 @@ pub async fn fetch(
     requests: BTreeMap<ImageRequest, Vec<User>>,
     layouts: &BTreeSet<ViewRef>,
     options: &FetchOptions,
+    notify: Option<Sender<Arrival>>,
 ) -> Result<Fetched, FetchError> {
     let (server, site) = match &options.connection {
         Some(c) => (c.url.clone(), c.site.clone()),
@@ -148,7 +190,10 @@ pub async fn fetch(
             .unwrap_or_default(),
     };
     let key = |request: &ImageRequest| request.key(&server, &site);
-    let mut fetched = Fetched::default();
+    let mut fetched = Fetched {
+        notify,
+        ..Fetched::default()
+    };
 
     let mut missing: BTreeMap<ImageRequest, Vec<User>> = BTreeMap::new();
     for (request, users) in requests {
@@ -176,11 +221,11 @@ pub async fn fetch(
                         .cache
                         .workbook(&workbook_key(&server, &site, &view.workbook_id))
                 {
-                    fetched.workbooks.insert(view.workbook_id.clone(), file);
+                    fetched.accept(Arrival::Workbook(view.workbook_id.clone(), file));
                 }
                 tracing::info!(view = %request.describe(), "render taken from the cache");
-                fetched.views.insert(request.view.clone(), view);
-                fetched.renders.insert(request, path);
+                fetched.accept(Arrival::View(request.view.clone(), view));
+                fetched.accept(Arrival::Render(request, path));
             }
             _ => {
                 missing.insert(request, users);
@@ -240,6 +285,16 @@ pub async fn fetch(
     outcome.map(|()| fetched)
 }
 
+/// The result of writing to the cache, as a fetch error.
+fn keep(cache: &Cache, written: std::io::Result<PathBuf>) -> Result<PathBuf, TableauError> {
+    written.map_err(|e| {
+        TableauError::failure(format!(
+            "cannot write the cache {}: {e}",
+            cache.dir().display()
+        ))
+    })
+}
+
 fn view_key(server: &str, site: &str, view: &ViewRef) -> String {
     let request = ImageRequest {
         view: view.clone(),
@@ -293,7 +348,7 @@ async fn fetch_with(
                 let _ = options
                     .cache
                     .put_view(&view_key(server, site, &reference), &view);
-                fetched.views.insert(reference, view);
+                fetched.accept(Arrival::View(reference, view));
             }
             Err(err) => errors.push((users, err)),
         }
@@ -311,14 +366,16 @@ async fn fetch_with(
             needed.entry(id).or_default().extend(users.iter().cloned());
         }
     }
-    let mut downloads = JoinSet::new();
+    // Downloads and renders share one set of tasks, so each is recorded as soon as it is
+    // done; renders go out in slide order, so the first slides can be written first.
+    let mut tasks: JoinSet<(Result<Arrival, TableauError>, Vec<User>)> = JoinSet::new();
     for (workbook_id, users) in needed {
         let (session, limit) = (Arc::clone(session), Arc::clone(&limit));
         let (cache, key) = (
             options.cache.clone(),
             workbook_key(server, site, &workbook_id),
         );
-        downloads.spawn(async move {
+        tasks.spawn(async move {
             let _permit = limit.acquire_owned().await.expect("semaphore open");
             let path = format!(
                 "workbooks/{}/content?includeExtract=False",
@@ -328,60 +385,36 @@ async fn fetch_with(
             let result = session
                 .get(&url, "download the workbook layout")
                 .await
-                .and_then(|answer| {
-                    cache.put_workbook(&key, &answer.body).map_err(|e| {
-                        TableauError::failure(format!(
-                            "cannot write the cache {}: {e}",
-                            cache.dir().display()
-                        ))
-                    })
-                });
-            (result, workbook_id, users)
+                .and_then(|answer| keep(&cache, cache.put_workbook(&key, &answer.body)))
+                .map(|path| Arrival::Workbook(workbook_id, path));
+            (result, users)
         });
     }
     let bar = progress_bar(options, missing.len());
-    let mut renders = JoinSet::new();
-    for (request, users) in missing {
+    let mut ordered: Vec<(ImageRequest, Vec<User>)> = missing.into_iter().collect();
+    ordered.sort_by_key(|(_, users)| users.iter().map(|u| u.line).min());
+    for (request, users) in ordered {
         let view_id = fetched.views[&request.view].id.clone();
         let (session, limit, bar) = (Arc::clone(session), Arc::clone(&limit), bar.clone());
         let (cache, key) = (options.cache.clone(), request.key(server, site));
-        renders.spawn(async move {
+        tasks.spawn(async move {
             let _permit = limit.acquire_owned().await.expect("semaphore open");
             bar.set_message(request.describe());
             let result = image::fetch(&session, &view_id, &request)
                 .await
-                .and_then(|png| {
-                    cache.put_image(&key, &png).map_err(|e| {
-                        TableauError::failure(format!(
-                            "cannot write the cache {}: {e}",
-                            cache.dir().display()
-                        ))
-                    })
-                });
+                .and_then(|png| keep(&cache, cache.put_image(&key, &png)));
             bar.inc(1);
-            (result, request, users)
+            tracing::info!(view = %request.describe(), ok = result.is_ok(), "rendered");
+            (result.map(|path| Arrival::Render(request, path)), users)
         });
     }
-    while let Some(joined) = renders.join_next().await {
-        let (result, request, users) = joined.expect("render task");
-        match result {
-            Ok(path) => {
-                tracing::info!(view = %request.describe(), "rendered");
-                fetched.renders.insert(request, path);
-            }
-            Err(err) => errors.push((users, err)),
+    while let Some(joined) = tasks.join_next().await {
+        match joined.expect("fetch task") {
+            (Ok(arrival), _) => fetched.accept(arrival),
+            (Err(err), users) => errors.push((users, err)),
         }
     }
     bar.finish_and_clear();
-    while let Some(joined) = downloads.join_next().await {
-        let (result, workbook_id, users) = joined.expect("download task");
-        match result {
-            Ok(path) => {
-                fetched.workbooks.insert(workbook_id, path);
-            }
-            Err(err) => errors.push((users, err)),
-        }
-    }
 
     if errors.is_empty() {
         Ok(())

@@ -5,13 +5,16 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, Location, nearest};
-use crate::fetch::{self, FetchOptions, Fetched, User};
+use crate::fetch::{self, Arrival, FetchOptions, Fetched, User};
 use image::DynamicImage;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::mpsc::{Receiver, Sender, channel};
 
 use crate::imaging::{self, Encoded, ImageInfo, PixelBox};
 use crate::layout::{self, Rect};
 use crate::pptx::base::{BaseError, builtin_names};
 use crate::pptx::{BasePackage, Content, DocProps, Layout, Package, PlaceholderRef, WriteError};
+use crate::spec::ViewRef;
 use crate::spec::{Crop, Picture, Slide, Source, Spec};
 use crate::tableau::twb::{self, Workbook};
 use crate::tableau::{ImageRequest, View};
@@ -365,9 +368,6 @@ pub fn build(
 ) -> Result<BuildReport, BuildError> {
     let plan = plan(spec)?;
 
-    let fetched = fetch_views(spec, &plan, options, false)?;
-    let ready = ready_pictures(spec, &plan, &fetched)?;
-
     let has_notes: Vec<bool> = plan
         .slides
         .iter()
@@ -386,17 +386,94 @@ pub fn build(
         template = %spec.deck.template,
         "plan checked"
     );
-    let mut package =
-        Package::begin(&plan.base, output, &has_notes, &props).map_err(write_error)?;
-    let mut decoded: Decoded = None;
-    for (planned, ready) in plan.slides.iter().zip(&ready) {
-        let layout = &plan.base.layouts[planned.layout];
-        let pictures = process_pictures(spec, planned, ready, &mut decoded)?;
-        let contents = slide_contents(spec, planned, layout, &pictures);
-        package
-            .add_slide(layout, &contents, planned.slide.notes.as_deref())
-            .map_err(write_error)?;
+    let (requests, layouts) = view_requests(&plan, false);
+    if requests.is_empty() {
+        let ready = ready_pictures(spec, &plan, &Fetched::default())?;
+        let mut package =
+            Package::begin(&plan.base, output, &has_notes, &props).map_err(write_error)?;
+        let mut decoded: Decoded = None;
+        for (planned, ready) in plan.slides.iter().zip(&ready) {
+            write_slide(spec, &plan, planned, ready, &mut package, &mut decoded)?;
+        }
+        return finish(package, &plan);
     }
+
+    // Slides are written as their renders arrive, while the rest are still being fetched.
+    let (notify, arrivals) = channel();
+    std::thread::scope(|scope| {
+        let fetching = scope.spawn(|| run_fetch(spec, requests, &layouts, options, Some(notify)));
+        let written = stream_slides(spec, &plan, output, &has_notes, &props, &arrivals);
+        let fetched = fetching.join().unwrap_or_else(|_| {
+            Err(BuildError::failure(vec![Diagnostic::new(
+                "the fetch stopped unexpectedly",
+            )]))
+        })?;
+        match written? {
+            Some(package) => finish(package, &plan),
+            // A slide's pictures had a problem: report every such problem of the deck at once.
+            None => match ready_pictures(spec, &plan, &fetched) {
+                Err(problems) => Err(problems),
+                Ok(_) => Err(BuildError::failure(vec![Diagnostic::new(
+                    "the renders arrived incomplete; run again with -v to see the requests",
+                )])),
+            },
+        }
+    })
+}
+
+/// Writes every slide as its renders arrive; `None` when a slide's pictures have a problem
+/// (left for the caller to report with all the others).
+fn stream_slides(
+    spec: &Spec,
+    plan: &Plan,
+    output: &Path,
+    has_notes: &[bool],
+    props: &DocProps,
+    arrivals: &Receiver<Arrival>,
+) -> Result<Option<Package>, BuildError> {
+    let mut package = Package::begin(&plan.base, output, has_notes, props).map_err(write_error)?;
+    let mut fetched = Fetched::default();
+    let mut decoded: Decoded = None;
+    for planned in &plan.slides {
+        while !slide_arrived(planned, &fetched) {
+            match arrivals.recv() {
+                Ok(arrival) => fetched.accept(arrival),
+                // The fetch ended without it: the fetch's own error says why.
+                Err(_) => return Ok(None),
+            }
+        }
+        let mut problems = Problems {
+            spec,
+            input: Vec::new(),
+            failures: Vec::new(),
+        };
+        let mut workbooks = Workbooks::new(&fetched.workbooks);
+        let ready = ready_slide(planned, &fetched, &mut workbooks, &mut problems);
+        if !problems.input.is_empty() || !problems.failures.is_empty() {
+            return Ok(None);
+        }
+        write_slide(spec, plan, planned, &ready, &mut package, &mut decoded)?;
+    }
+    Ok(Some(package))
+}
+
+fn write_slide(
+    spec: &Spec,
+    plan: &Plan,
+    planned: &PlannedSlide,
+    ready: &[ReadyPicture],
+    package: &mut Package,
+    decoded: &mut Decoded,
+) -> Result<(), BuildError> {
+    let layout = &plan.base.layouts[planned.layout];
+    let pictures = process_pictures(spec, planned, ready, decoded)?;
+    let contents = slide_contents(spec, planned, layout, &pictures);
+    package
+        .add_slide(layout, &contents, planned.slide.notes.as_deref())
+        .map_err(write_error)
+}
+
+fn finish(package: Package, plan: &Plan) -> Result<BuildReport, BuildError> {
     let output = package.finish().map_err(write_error)?;
     let bytes = std::fs::metadata(&output).map(|m| m.len()).unwrap_or(0);
     Ok(BuildReport {
@@ -431,16 +508,14 @@ pub struct ReadyPicture {
     pub region: PixelBox,
 }
 
-/// Fetches the renders the plan's view pictures need, in one session, with the layouts of
-/// the views cropped by sheet (or of every view, with `all_layouts`).
-pub fn fetch_views(
-    spec: &Spec,
+/// The distinct renders the plan's view pictures need, with the slides using each, and the
+/// views whose layout is needed: those cropped by sheet, or all with `all_layouts`.
+fn view_requests(
     plan: &Plan,
-    options: &FetchOptions,
     all_layouts: bool,
-) -> Result<Fetched, BuildError> {
-    let mut requests: std::collections::BTreeMap<ImageRequest, Vec<User>> = Default::default();
-    let mut layouts = std::collections::BTreeSet::new();
+) -> (BTreeMap<ImageRequest, Vec<User>>, BTreeSet<ViewRef>) {
+    let mut requests: BTreeMap<ImageRequest, Vec<User>> = BTreeMap::new();
+    let mut layouts = BTreeSet::new();
     for planned in &plan.slides {
         for picture in &planned.pictures {
             if let PictureSource::View(request) = &picture.source {
@@ -455,20 +530,44 @@ pub fn fetch_views(
             }
         }
     }
-    if requests.is_empty() {
-        return Ok(Fetched::default());
-    }
+    (requests, layouts)
+}
+
+/// Runs the fetch on a runtime of its own, announcing each arrival to `notify`.
+fn run_fetch(
+    spec: &Spec,
+    requests: BTreeMap<ImageRequest, Vec<User>>,
+    layouts: &BTreeSet<ViewRef>,
+    options: &FetchOptions,
+    notify: Option<Sender<Arrival>>,
+) -> Result<Fetched, BuildError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .map_err(|e| BuildError::failure(vec![Diagnostic::new(format!("cannot start: {e}"))]))?;
     runtime
-        .block_on(fetch::fetch(spec, requests, &layouts, options))
+        .block_on(fetch::fetch(spec, requests, layouts, options, notify))
+        .map(Fetched::quiet)
         .map_err(|err| BuildError {
             bad_input: err.bad_input,
             diagnostics: err.diagnostics,
         })
+}
+
+/// Fetches the renders the plan's view pictures need, in one session, with the layouts of
+/// the views cropped by sheet (or of every view, with `all_layouts`).
+pub fn fetch_views(
+    spec: &Spec,
+    plan: &Plan,
+    options: &FetchOptions,
+    all_layouts: bool,
+) -> Result<Fetched, BuildError> {
+    let (requests, layouts) = view_requests(plan, all_layouts);
+    if requests.is_empty() {
+        return Ok(Fetched::default());
+    }
+    run_fetch(spec, requests, &layouts, options, None)
 }
 
 /// Every picture of every slide with its file and resolved crop; all problems at once.
@@ -483,34 +582,11 @@ fn ready_pictures(
         failures: Vec::new(),
     };
     let mut workbooks = Workbooks::new(&fetched.workbooks);
-    let mut slides = Vec::with_capacity(plan.slides.len());
-    for planned in &plan.slides {
-        let mut ready = Vec::with_capacity(planned.pictures.len());
-        for picture in &planned.pictures {
-            match &picture.source {
-                PictureSource::File { path, info, region } => {
-                    ready.push(ReadyPicture {
-                        path: path.clone(),
-                        info: *info,
-                        region: *region,
-                    });
-                }
-                PictureSource::View(request) => {
-                    if let Some(found) = ready_render(
-                        planned,
-                        picture,
-                        request,
-                        fetched,
-                        &mut workbooks,
-                        &mut problems,
-                    ) {
-                        ready.push(found);
-                    }
-                }
-            }
-        }
-        slides.push(ready);
-    }
+    let slides: Vec<Vec<ReadyPicture>> = plan
+        .slides
+        .iter()
+        .map(|planned| ready_slide(planned, fetched, &mut workbooks, &mut problems))
+        .collect();
     if !problems.input.is_empty() {
         problems.input.extend(problems.failures);
         return Err(BuildError::input(problems.input));
@@ -519,6 +595,49 @@ fn ready_pictures(
         return Err(BuildError::failure(problems.failures));
     }
     Ok(slides)
+}
+
+/// The pictures of one slide with their files and resolved crops; problems go to `problems`.
+fn ready_slide(
+    planned: &PlannedSlide,
+    fetched: &Fetched,
+    workbooks: &mut Workbooks,
+    problems: &mut Problems,
+) -> Vec<ReadyPicture> {
+    let mut ready = Vec::with_capacity(planned.pictures.len());
+    for picture in &planned.pictures {
+        match &picture.source {
+            PictureSource::File { path, info, region } => {
+                ready.push(ReadyPicture {
+                    path: path.clone(),
+                    info: *info,
+                    region: *region,
+                });
+            }
+            PictureSource::View(request) => {
+                let found = ready_render(planned, picture, request, fetched, workbooks, problems);
+                ready.extend(found);
+            }
+        }
+    }
+    ready
+}
+
+/// Whether everything a slide needs from Tableau has arrived.
+fn slide_arrived(planned: &PlannedSlide, fetched: &Fetched) -> bool {
+    planned
+        .pictures
+        .iter()
+        .all(|picture| match &picture.source {
+            PictureSource::File { .. } => true,
+            PictureSource::View(request) => {
+                let layout_needed = matches!(picture.picture.crop, Some(Crop::Sheet { .. }));
+                fetched.renders.contains_key(request)
+                    && fetched.views.get(&request.view).is_some_and(|view| {
+                        !layout_needed || fetched.workbooks.contains_key(&view.workbook_id)
+                    })
+            }
+        })
 }
 
 /// Workbook layouts, each parsed once however many crops use it.
