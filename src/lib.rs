@@ -4,6 +4,7 @@
 //! the image requests and slides, [`imaging`] crops and encodes pictures, [`layout`] places
 //! them in EMU, and [`pptx`] writes the package as a deterministic zip.
 
+pub mod alloc;
 pub mod cli;
 pub mod diag;
 pub mod fetch;

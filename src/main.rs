@@ -3,5 +3,6 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    deckgen::alloc::tune();
     deckgen::cli::main()
 }
