@@ -143,6 +143,19 @@ impl Problems<'_> {
     fn at(&self, line: usize) -> Location {
         Location::new(&self.spec.path, line, 1)
     }
+
+    /// `value` when nothing was found; else every problem, as bad input if any input
+    /// problem is among them.
+    fn into_result<T>(mut self, value: T) -> Result<T, BuildError> {
+        if !self.input.is_empty() {
+            self.input.append(&mut self.failures);
+            return Err(BuildError::input(self.input));
+        }
+        if !self.failures.is_empty() {
+            return Err(BuildError::failure(self.failures));
+        }
+        Ok(value)
+    }
 }
 
 /// Checks every slide of `spec` against its layout and every local image against its crop.
@@ -175,14 +188,7 @@ pub fn plan(spec: &Spec) -> Result<Plan<'_>, BuildError> {
         .filter_map(|slide| plan_slide(slide, &base, &mut problems))
         .collect();
 
-    if !problems.input.is_empty() {
-        problems.input.extend(problems.failures);
-        return Err(BuildError::input(problems.input));
-    }
-    if !problems.failures.is_empty() {
-        return Err(BuildError::failure(problems.failures));
-    }
-    Ok(Plan { base, slides })
+    problems.into_result(Plan { base, slides })
 }
 
 fn plan_slide<'s>(
@@ -587,14 +593,7 @@ fn ready_pictures(
         .iter()
         .map(|planned| ready_slide(planned, fetched, &mut workbooks, &mut problems))
         .collect();
-    if !problems.input.is_empty() {
-        problems.input.extend(problems.failures);
-        return Err(BuildError::input(problems.input));
-    }
-    if !problems.failures.is_empty() {
-        return Err(BuildError::failure(problems.failures));
-    }
-    Ok(slides)
+    problems.into_result(slides)
 }
 
 /// The pictures of one slide with their files and resolved crops; problems go to `problems`.
