@@ -118,6 +118,98 @@ pub enum TemplateProblem {
     Syntax(String),
 }
 
+/// How deep blocks and subexpressions may nest in one template.
+const MAX_NESTING: usize = 64;
+
+/// How a tag changes the nesting of blocks.
+enum Tag {
+    /// `{{#name}}` or `{{^name}}` opens a block.
+    Open,
+    /// `{{else name}}` chains a block that the enclosing block's close also closes.
+    Chain,
+    /// `{{/name}}` closes a block with its chain.
+    Close,
+    /// Anything else.
+    Other,
+}
+
+/// Whether only whitespace and `~` stand before the end of the tag.
+fn at_tag_end(rest: &[u8]) -> bool {
+    let mut chars = rest
+        .iter()
+        .take(8)
+        .skip_while(|b| **b == b'~' || b.is_ascii_whitespace());
+    matches!(chars.next(), Some(b'}') | None)
+}
+
+/// The kind of tag whose text follows `rest`'s opening `{{`; only a few bytes are read,
+/// and odd spacing may count a tag as opening, never the reverse.
+fn tag_kind(rest: &[u8]) -> Tag {
+    let lead = rest
+        .iter()
+        .take(8)
+        .take_while(|b| matches!(b, b'{' | b'~') || b.is_ascii_whitespace())
+        .count();
+    let head = &rest[lead..];
+    match head.first() {
+        Some(b'#') => Tag::Open,
+        Some(b'/') => Tag::Close,
+        Some(b'^') if !at_tag_end(&head[1..]) => Tag::Open,
+        _ if head.starts_with(b"else")
+            && head.get(4).is_some_and(u8::is_ascii_whitespace)
+            && !at_tag_end(&head[4..]) =>
+        {
+            Tag::Chain
+        }
+        _ => Tag::Other,
+    }
+}
+
+/// The deepest nesting of blocks, chained blocks and parentheses inside one tag in a
+/// template; tags that comments or escapes hide are counted too.
+fn nesting(template: &str) -> usize {
+    let bytes = template.as_bytes();
+    // The chain length of each open block: its close ends the whole chain.
+    let mut open: Vec<usize> = Vec::new();
+    let (mut blocks, mut parens, mut deepest) = (0usize, 0usize, 0usize);
+    let mut in_tag = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i..].starts_with(b"{{") {
+            in_tag = true;
+            parens = 0;
+            match tag_kind(&bytes[i + 2..]) {
+                Tag::Open => {
+                    open.push(1);
+                    blocks += 1;
+                }
+                Tag::Chain => {
+                    if let Some(chain) = open.last_mut() {
+                        *chain += 1;
+                        blocks += 1;
+                    }
+                }
+                Tag::Close => blocks -= open.pop().unwrap_or(0),
+                Tag::Other => {}
+            }
+            i += 2;
+        } else {
+            match bytes[i] {
+                b'(' if in_tag => parens += 1,
+                b')' if in_tag => parens = parens.saturating_sub(1),
+                b'}' if in_tag && bytes[i..].starts_with(b"}}") => {
+                    in_tag = false;
+                    parens = 0;
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        deepest = deepest.max(blocks + parens);
+    }
+    deepest
+}
+
 /// Renders spec strings against a fixed set of variables.
 #[derive(Debug)]
 pub struct Renderer {
@@ -143,6 +235,12 @@ impl Renderer {
     pub fn render(&self, template: &str) -> Result<String, TemplateProblem> {
         if !template.contains("{{") {
             return Ok(template.to_string());
+        }
+        // Handlebars parses and renders nesting by recursion, so a deep enough template
+        // overflows the stack instead of failing.
+        if nesting(template) > MAX_NESTING {
+            let reason = format!("blocks and subexpressions nest more than {MAX_NESTING} deep");
+            return Err(TemplateProblem::Syntax(reason));
         }
         self.registry
             .render_template(template, &self.vars)
@@ -184,6 +282,27 @@ mod tests {
         assert_eq!(new_year.vars()["prev_month_end"], "2026-12-31");
         assert_eq!(new_year.vars()["this_month"], "2027-01");
         assert_eq!(new_year.vars()["today"], "2027-01-05");
+    }
+
+    #[test]
+    fn deeply_nested_blocks_and_subexpressions_are_refused() {
+        let renderer = Renderer::new(BTreeMap::from([("x".to_string(), "1".to_string())]));
+        let blocks = |n| format!("{}x{}", "{{#if x}}".repeat(n), "{{/if}}".repeat(n));
+        assert_eq!(renderer.render(&blocks(64)).unwrap(), "x");
+        for template in [
+            blocks(65),
+            blocks(2000),
+            format!("{{{{{}x{}}}}}", "(lookup ".repeat(5000), " 1)".repeat(5000)),
+            format!("{{{{#if x}}}}{}{{{{/if}}}}", "{{else if x}}b".repeat(3000)),
+        ] {
+            let problem = renderer.render(&template).unwrap_err();
+            assert!(
+                matches!(&problem, TemplateProblem::Syntax(r) if r.contains("more than 64")),
+                "{problem:?}"
+            );
+        }
+        let siblings = "{{#if x}}(a){{else if x}}b{{^}}c{{/if}}".repeat(100);
+        assert_eq!(renderer.render(&siblings).unwrap(), "(a)".repeat(100));
     }
 
     #[test]

@@ -38,6 +38,9 @@ pub enum Value {
     Map(Vec<(Node, Node)>),
 }
 
+/// How many nodes aliases may copy into one document; a real spec copies a few dozen.
+const MAX_ALIAS_NODES: usize = 100_000;
+
 /// A YAML syntax problem.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyntaxError {
@@ -68,6 +71,21 @@ impl Node {
     }
 }
 
+/// How many nodes a tree holds, itself included.
+fn node_count(node: &Node) -> usize {
+    match &node.value {
+        Value::Seq(items) => 1 + items.iter().map(node_count).sum::<usize>(),
+        Value::Map(entries) => {
+            let inside: usize = entries
+                .iter()
+                .map(|(k, v)| node_count(k) + node_count(v))
+                .sum();
+            1 + inside
+        }
+        Value::Null | Value::Scalar { .. } => 1,
+    }
+}
+
 fn pos(span: &Span) -> Pos {
     Pos {
         line: span.start.line(),
@@ -87,6 +105,7 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
     let mut anchors: HashMap<usize, Node> = HashMap::new();
     let mut root: Option<Node> = None;
     let mut documents = 0;
+    let mut copied = 0usize;
 
     for event in Parser::new_from_str(text) {
         let (event, span) = event.map_err(|e| SyntaxError {
@@ -121,13 +140,23 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
                 Some((Node { value, pos: at }, anchor))
             }
             Event::Alias(id) => match anchors.get(&id) {
-                Some(node) => Some((
-                    Node {
+                Some(node) => {
+                    // Aliases of aliases multiply: ten lines can stand for a billion nodes.
+                    copied = copied.saturating_add(node_count(node));
+                    if copied > MAX_ALIAS_NODES {
+                        return Err(SyntaxError {
+                            message: format!(
+                                "aliases expand the document past {MAX_ALIAS_NODES} nodes"
+                            ),
+                            pos: at,
+                        });
+                    }
+                    let copy = Node {
                         pos: at,
                         ..node.clone()
-                    },
-                    0,
-                )),
+                    };
+                    Some((copy, 0))
+                }
                 None => {
                     return Err(SyntaxError {
                         message: "alias to an unknown anchor".into(),
@@ -266,6 +295,23 @@ mod tests {
             unreachable!()
         };
         assert_eq!(entries[0].1.value, entries[1].1.value);
+    }
+
+    #[test]
+    fn alias_chains_that_multiply_are_refused() {
+        let laughs = "a: &a [x, x, x, x, x, x, x, x, x, x]
+b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]
+c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]
+d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]
+e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]
+f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]
+g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]
+h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g, *g]
+i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h, *h]
+";
+        let err = parse(laughs).unwrap_err();
+        assert!(err.message.contains("aliases expand"), "{err:?}");
+        assert_eq!(err.pos.line, 5);
     }
 
     #[test]

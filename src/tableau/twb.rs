@@ -97,8 +97,15 @@ impl Zone {
                 .round()
                 .clamp(0.0, f64::from(size)) as u32
         };
-        let (x0, x1) = (scale(self.x, width), scale(self.x + self.w, width));
-        let (y0, y1) = (scale(self.y, height), scale(self.y + self.h, height));
+        // Coordinates come from the file unchecked, so a far edge can pass i64's range.
+        let (x0, x1) = (
+            scale(self.x, width),
+            scale(self.x.saturating_add(self.w), width),
+        );
+        let (y0, y1) = (
+            scale(self.y, height),
+            scale(self.y.saturating_add(self.h), height),
+        );
         PixelBox {
             x: x0,
             y: y0,
@@ -551,6 +558,23 @@ mod tests {
             trend.pixels(1200, 800).x + trend.pixels(1200, 800).width,
             600
         );
+    }
+
+    #[test]
+    fn zone_edges_beyond_the_integer_range_clamp_to_the_image() {
+        let xml = b"<dashboard name='d'><zones><zone name='s' x='1e300' w='1e300' y='-1e300' \
+                    h='-1e300'/></zones></dashboard>";
+        let workbook = parse(xml).unwrap();
+        let dashboard = workbook.dashboard("d").unwrap();
+        let zone = dashboard.worksheets().next().unwrap();
+        let corner = PixelBox {
+            x: 1200,
+            y: 0,
+            width: 0,
+            height: 0,
+        };
+        assert_eq!(zone.pixels(1200, 800), corner);
+        assert_eq!(sheet_box(zone, None, 1200, 800, 50).x, 1150);
     }
 
     #[test]

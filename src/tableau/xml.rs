@@ -13,6 +13,9 @@ pub const NAMESPACE: &str = "http://tableau.com/api";
 /// The namespace older servers used.
 pub const LEGACY_NAMESPACE: &str = "http://tableausoftware.com/api";
 
+/// How deep a response may nest elements; real ones nest fewer than ten.
+const MAX_DEPTH: usize = 256;
+
 /// An element of a response.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Element {
@@ -106,6 +109,13 @@ pub fn parse(body: &[u8]) -> Result<Element, String> {
         let tableau = is_tableau(&ns);
         match event {
             Event::Start(start) => {
+                // quick-xml counts namespace scopes in a u16 that overflows past 65535 open
+                // elements, and the tree is dropped and searched recursively.
+                if stack.len() == MAX_DEPTH {
+                    return Err(format!(
+                        "the body nests elements more than {MAX_DEPTH} deep"
+                    ));
+                }
                 let open = element(&reader, tableau, &start);
                 stack.push(open);
             }
@@ -259,6 +269,15 @@ mod tests {
         };
         assert_eq!(pagination(&root), Some(expected));
         assert_eq!(root.child("views").map(|v| v.children.len()), Some(0));
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_before_the_namespace_counter_overflows() {
+        let deep = b"<a>".repeat(65_536);
+        let err = parse(&deep).unwrap_err();
+        assert!(err.contains("more than 256 deep"), "{err}");
+        let fine = format!("{}{}", "<a>".repeat(256), "</a>".repeat(256));
+        assert!(parse(fine.as_bytes()).is_ok());
     }
 
     #[test]
