@@ -307,7 +307,8 @@ fn a_corrupt_png_fails_the_build_and_keeps_the_earlier_deck() {
     ws.write(
         "deck.yaml",
         "version: 1\nslides:\n  - { title: Good, image: assets/fleet-mix.png }\n  \
-         - { title: Broken, image: assets/broken.png, crop: { x: 0, y: 0, width: 10, height: 10 } }\n",
+         - { title: Broken, image: assets/broken.png, \
+         crop: { x: 0, y: 0, width: 10, height: 10 } }\n",
     );
     ws.write("deck.pptx", b"earlier deck");
     ws.run(&["build", "deck.yaml", "-o", "deck.pptx"])
@@ -338,10 +339,8 @@ fn a_crop_outside_the_image_names_slide_crop_and_size() {
         "version: 1\nslides:\n  - title: Fleet\n    image: assets/fleet-mix.png\n    \
          crop: { x: 900, y: 0, width: 100, height: 50 }\n",
         2,
-        &[
-            "slide 1 (Fleet): image assets/fleet-mix.png: the crop { x: 900, y: 0, width: 100, height: 50 } \
-           reaches past the 960 x 540 px image",
-        ],
+        &["slide 1 (Fleet): image assets/fleet-mix.png: the crop \
+             { x: 900, y: 0, width: 100, height: 50 } reaches past the 960 x 540 px image"],
     );
 }
 
@@ -386,9 +385,9 @@ fn every_problem_of_a_spec_is_reported_at_once() {
     let ws = Workspace::new();
     ws.write(
         "deck.yaml",
-        "version: 1\ndeck: { titel: X, size: \"3:2\" }\nslides:\n  - title: A\n    layot: image\n    \
-         image: assets/nope.png\n  - title: \"{{nothing}}\"\n    image: assets/fleet-mix.png\n    \
-         trim: sometimes\n",
+        "version: 1\ndeck: { titel: X, size: \"3:2\" }\nslides:\n  - title: A\n    \
+         layot: image\n    image: assets/nope.png\n  - title: \"{{nothing}}\"\n    \
+         image: assets/fleet-mix.png\n    trim: sometimes\n",
     );
     let run = ws.run(&["check", "deck.yaml"]);
     run.expect_code(2).expect_stderr(&[

@@ -614,7 +614,8 @@ fn sign_in_redirects_and_prefixed_xml_are_followed() {
     ws.write(
         "deck.yaml",
         "version: 1\nserver: { url: https://unused.example.com, site: safety }\nslides:\n  \
-         - { title: Mix, view: \"FleetOperations/sheets/FleetMix\", crop: { sheet: Utilisation } }\n",
+         - { title: Mix, view: \"FleetOperations/sheets/FleetMix\", \
+         crop: { sheet: Utilisation } }\n",
     );
     build(&ws, &server, "deck.yaml", "deck.pptx", &["--cache", "c"]).expect_code(0);
     assert_eq!(server.stats().open_sessions, 0);
@@ -812,7 +813,8 @@ fn sheet_crops_hold_at_standard_resolution_and_name_what_is_wrong() {
     build(&ws, &server, "typo.yaml", "typo.pptx", &["--cache", "c"])
         .expect_code(2)
         .expect_stderr(&[
-            "slide 1 (Chart): dashboard `Safety/Safety Overview/Incidents` has no sheet `Top Hazard`",
+            "slide 1 (Chart): dashboard `Safety/Safety Overview/Incidents` has no sheet \
+             `Top Hazard`",
             "its sheets, closest first: \"Top Hazards\"",
         ]);
     ws.write(

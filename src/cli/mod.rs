@@ -130,7 +130,8 @@ fn parse_var(text: &str) -> Result<(String, String), String> {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.verbose);
-    tracing::info!(version = env!("CARGO_PKG_VERSION"), args = ?std::env::args().collect::<Vec<_>>());
+    let args: Vec<String> = std::env::args().collect();
+    tracing::info!(version = env!("CARGO_PKG_VERSION"), ?args);
     match run(&cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {

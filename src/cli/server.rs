@@ -91,13 +91,18 @@ pub fn server_for(spec_path: Option<&Path>, args: &ServerArgs) -> Result<spec::S
 /// How to sign in to `server`: the token comes from the environment variables it names.
 pub fn connection(server: &spec::Server, args: &ServerArgs) -> Result<Connection, TableauError> {
     let read = |name: &str| {
-        std::env::var(name).ok().filter(|v| !v.is_empty()).ok_or_else(|| {
-            TableauError::input(format!("the environment variable {name} is not set"))
-                .hint(format!(
-                    "export {} and {} with a personal access token's name and secret                      (Tableau: My Account Settings > Personal Access Tokens)",
-                    server.token_name_env, server.token_secret_env
-                ))
-        })
+        std::env::var(name)
+            .ok()
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| {
+                TableauError::input(format!("the environment variable {name} is not set")).hint(
+                    format!(
+                        "export {} and {} with a personal access token's name and secret \
+                     (Tableau: My Account Settings > Personal Access Tokens)",
+                        server.token_name_env, server.token_secret_env
+                    ),
+                )
+            })
     };
     if server.url.is_empty() {
         return Err(

@@ -35,7 +35,8 @@ impl fmt::Display for PixelBox {
 pub enum CropError {
     /// A pixel box reaching past the image's edge.
     #[error(
-        "the crop {crop} reaches past the {width} x {height} px image (to x = {right}, y = {bottom})"
+        "the crop {crop} reaches past the {width} x {height} px image \
+         (to x = {right}, y = {bottom})"
     )]
     Outside {
         crop: PixelBox,

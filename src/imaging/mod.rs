@@ -84,7 +84,8 @@ pub enum ImageError {
     },
     /// The image is larger than the decoder allows.
     #[error(
-        "the image is {width} x {height} px, more than the {MAX_SIDE} px per side and {MAX_PIXELS} pixels deckgen decodes"
+        "the image is {width} x {height} px, more than the {MAX_SIDE} px per side and \
+         {MAX_PIXELS} pixels deckgen decodes"
     )]
     TooLarge { width: u32, height: u32 },
     /// The pixel data is damaged.

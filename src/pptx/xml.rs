@@ -6,7 +6,10 @@ use std::fmt::{self, Write as _};
 
 /// Whether XML 1.0 allows `c` in a document (§2.2 `Char`).
 fn allowed(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+    matches!(
+        c,
+        '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..
+    )
 }
 
 /// Escapes `& < > " '` and removes characters XML 1.0 forbids (C0 controls, U+FFFE, U+FFFF).

@@ -495,7 +495,8 @@ async fn negotiate(http: &Client, base: &str) -> ApiVersion {
     match server {
         Some(version) => version.min(NEWEST_SUPPORTED),
         None => {
-            tracing::warn!(%url, fallback = %FALLBACK_VERSION, "server did not tell its REST API version");
+            let fallback = FALLBACK_VERSION;
+            tracing::warn!(%url, %fallback, "server did not tell its REST API version");
             FALLBACK_VERSION
         }
     }

@@ -85,7 +85,8 @@ pub fn request(method: &str, url: &str, headers: &[(&str, &str)], body: &[u8]) -
 pub fn sign_in(base: &str, name: &str, secret: &str, site: &str) -> (String, String) {
     let body = format!(
         "<tsRequest><credentials personalAccessTokenName=\"{name}\" \
-         personalAccessTokenSecret=\"{secret}\"><site contentUrl=\"{site}\"/></credentials></tsRequest>"
+         personalAccessTokenSecret=\"{secret}\"><site contentUrl=\"{site}\"/>\
+         </credentials></tsRequest>"
     );
     let answer = request(
         "POST",
