@@ -16,28 +16,8 @@ const TOP_KEYS: &[&str] = &["version", "deck", "vars", "server", "defaults", "sl
 const DECK_KEYS: &[&str] = &["title", "output", "template", "size", "author", "footer"];
 const SERVER_KEYS: &[&str] = &["url", "site", "api_version", "auth", "ca_cert"];
 const AUTH_KEYS: &[&str] = &["token_name_env", "token_secret_env"];
-const DEFAULTS_KEYS: &[&str] = &[
-    "resolution",
-    "max_age",
-    "filters",
-    "parameters",
-    "viz_width",
-    "viz_height",
-];
-const PICTURE_KEYS: &[&str] = &[
-    "image",
-    "view",
-    "project",
-    "crop",
-    "trim",
-    "alt",
-    "filters",
-    "parameters",
-    "resolution",
-    "max_age",
-    "viz_width",
-    "viz_height",
-];
+/// Keys of a picture besides the view options.
+const PICTURE_KEYS: &[&str] = &["image", "view", "project", "crop", "trim", "alt"];
 const SLIDE_TEXT_KEYS: &[&str] = &["layout", "title", "subtitle", "notes", "images"];
 const CROP_KEYS: &[&str] = &[
     "x", "y", "width", "height", "left", "top", "right", "bottom", "sheet", "pad",
@@ -349,7 +329,7 @@ impl Loader<'_> {
             .and_then(|node| self.server(node, &base_dir));
         let defaults = match fields.get("defaults") {
             Some(node) => self
-                .mapping(node, "`defaults`", DEFAULTS_KEYS)
+                .mapping(node, "`defaults`", VIEW_OPTION_KEYS)
                 .map(|f| self.view_options(&f, "`defaults`"))
                 .unwrap_or_default(),
             None => ViewOptions::default(),
@@ -618,6 +598,7 @@ impl Loader<'_> {
         let keys: Vec<&str> = SLIDE_TEXT_KEYS
             .iter()
             .chain(PICTURE_KEYS)
+            .chain(VIEW_OPTION_KEYS)
             .copied()
             .collect();
         let fields = self.mapping(node, &what, &keys)?;
@@ -654,7 +635,12 @@ impl Loader<'_> {
                 };
                 for (i, item) in items.iter().enumerate() {
                     let item_what = format!("image {} of {what}", i + 1);
-                    if let Some(item_fields) = self.mapping(item, &item_what, PICTURE_KEYS) {
+                    let keys: Vec<&str> = PICTURE_KEYS
+                        .iter()
+                        .chain(VIEW_OPTION_KEYS)
+                        .copied()
+                        .collect();
+                    if let Some(item_fields) = self.mapping(item, &item_what, &keys) {
                         let picture = self.picture(&item_fields, item, &item_what, base_dir);
                         slide.images.extend(picture);
                     }
